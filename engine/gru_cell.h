@@ -1,0 +1,23 @@
+// GRU cell (Cho et al.), in the seed's form. Gate rows, stated once:
+//   [0,H) update z, [H,2H) reset r, [2H,3H) candidate h~.
+//   z, r = sigmoid(W x + U h + b);  h~ = tanh(W x + U_h (r∘h) + b);  h = (1-z)∘h + z∘h~.
+// U's rows [0,2H) multiply h, rows [2H,3H) multiply r∘h, so the recurrent GEMM is split in two.
+#pragma once
+
+#include "cell.h"
+
+namespace cellscope {
+
+template <typename S>
+class GruCell final : public Cell<S> {
+ public:
+  CellType type() const override { return CellType::kGru; }
+  int gate_count() const override { return 3; }
+  void forward(const ConstMatMap<S>& Wh, int T, int B, LayerCache<S>& cache) const override;
+  void backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int T, int B,
+                const LayerCache<S>& cache, Mat<S>& dpre, MatMap<S> dWh, Mat<S>& dh_carry,
+                Mat<S>& dc_carry, CellScratch<S>& scratch,
+                std::vector<double>* dh_norms) const override;
+};
+
+}  // namespace cellscope

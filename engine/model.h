@@ -1,0 +1,115 @@
+// Model: a stack of L recurrent layers over one-hot character input, a linear output layer and
+// softmax cross-entropy. Parameters and gradients are flat buffers over one ParamLayout:
+//   per layer l: "l<l>.Wx" (G*H × D), "l<l>.Wh" (G*H × H), "l<l>.b" (G*H × 1); then
+//   "out.W" (V × H), "out.b" (V × 1).
+// Layer 0's input projection is a column gather of Wx (one-hot input, never a matmul).
+// forward() keeps the caches backward() needs; both work on chunks of T steps × B streams with
+// ids laid out t-major (index t*B + b). Dropout (inverted) applies to every layer's output on
+// its way up, training only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "cell.h"
+#include "config.h"
+#include "parameters.h"
+
+namespace cellscope {
+
+// The recurrent state of every layer: h (H × B) and, for LSTM, c (H × B).
+template <typename S>
+struct ModelState {
+  std::vector<Mat<S>> h;
+  std::vector<Mat<S>> c;  // empty matrices for RNN / GRU
+  int batch() const { return h.empty() ? 0 : static_cast<int>(h[0].cols()); }
+};
+
+// How forward() treats a chunk.
+struct ChunkSpec {
+  int T = 0;          // steps
+  int B = 0;          // streams
+  int loss_from = 0;  // steps [loss_from, T) count in the loss (k2 - k1 for BPTT(k1, k2))
+  int carry_at = 0;   // the state handed back is the one after this many steps (0: T)
+};
+
+template <typename S>
+class Model {
+ public:
+  explicit Model(const ModelConfig& config);
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  const ModelConfig& config() const { return config_; }
+  const ParamLayout& layout() const { return layout_; }
+  FlatBuffer<S>& params() { return params_; }
+  const FlatBuffer<S>& params() const { return params_; }
+  FlatBuffer<S>& grads() { return grads_; }
+  int hidden_size() const { return config_.hidden_size; }
+  int num_layers() const { return config_.num_layers; }
+  int vocab_size() const { return config_.vocab_size; }
+  const Cell<S>& cell() const { return *cell_; }
+
+  // Uniform(-1/sqrt(H), 1/sqrt(H)) weights, zero biases, LSTM forget bias 1.
+  void init_params(uint64_t seed);
+
+  ModelState<S> zero_state(int B) const;
+
+  // Runs a chunk. inputs: T*B ids; targets: T*B ids, or nullptr for no loss. `state` is the
+  // initial state on entry and the state after spec.carry_at steps on return. Returns the mean
+  // cross-entropy (nats) over the counted steps (0 without targets). `rng` draws dropout masks
+  // when `train` and dropout > 0.
+  S forward(const int32_t* inputs, const int32_t* targets, const ChunkSpec& spec,
+            ModelState<S>& state, bool train, std::mt19937_64* rng);
+
+  // Gradients of the last forward()'s loss: overwrites grads() and the initial-state
+  // gradients (dstate_init()). The chunk's final state gets no gradient from beyond (truncated
+  // BPTT). dh_norms (optional): per layer, ||dL/dh_t|| for t = 0..T-1.
+  void backward(std::vector<std::vector<double>>* dh_norms = nullptr);
+  const ModelState<S>& dstate_init() const { return dstate_init_; }
+
+  // (V × T*B) after a forward() without targets: the logits; with targets: the softmax
+  // probabilities; after backward(): scratch.
+  const Mat<S>& logits() const { return logits_; }
+  const LayerCache<S>& layer_cache(int layer) const {
+    return caches_[static_cast<std::size_t>(layer)];
+  }
+
+ private:
+  void reserve(int T, int B);
+  MatMap<S> param(int block) { return params_.view(layout_.block(block)); }
+  MatMap<S> grad(int block) { return grads_.view(layout_.block(block)); }
+
+  ModelConfig config_;
+  ParamLayout layout_;
+  FlatBuffer<S> params_;
+  FlatBuffer<S> grads_;
+  std::unique_ptr<Cell<S>> cell_;
+  struct LayerBlocks {
+    int Wx, Wh, b;
+  };
+  std::vector<LayerBlocks> blocks_;
+  int out_W_ = -1, out_b_ = -1;
+
+  // Caches of the last forward (sized for T, B).
+  int T_ = 0, B_ = 0;
+  ChunkSpec spec_;
+  bool has_targets_ = false;
+  bool dropout_active_ = false;
+  std::vector<int32_t> inputs_, targets_;
+  std::vector<LayerCache<S>> caches_;
+  std::vector<Mat<S>> masks_;  // per layer (H × T*B) dropout scale (0 or 1/(1-p))
+  std::vector<Mat<S>> ups_;    // per layer (H × T*B): layer output after dropout (next input)
+  Mat<S> logits_;              // (V × T*B), softmax probabilities after a forward with targets
+  // Backward scratch.
+  Mat<S> dup_, dh_, dpre_;
+  CellScratch<S> scratch_;
+  ModelState<S> dstate_init_;
+};
+
+// Number of parameters a configuration has (the layout's size), without building the model.
+std::size_t parameter_count(const ModelConfig& config);
+
+}  // namespace cellscope

@@ -1,0 +1,120 @@
+// Trainer: the training loop. It owns the model, optimizer, RNG, carried state and history,
+// reports to an observer after every iteration, validation, sample and checkpoint, and checks a
+// cancel flag every iteration, so the app runs it on a worker thread and the CLI on the main
+// one. Stop conditions: max epochs / iterations (totals, counting those before a resume),
+// max seconds (this run), cancel, or divergence (a non-finite loss or gradient: training stops,
+// nothing is written, the last checkpoint on disk stays the last good one).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "checkpoint.h"
+#include "config.h"
+#include "corpus.h"
+#include "model.h"
+#include "optimizer.h"
+#include "vocabulary.h"
+
+namespace cellscope {
+
+struct IterationEvent {
+  int64_t iteration = 0;
+  double epoch = 0.0;  // fractional
+  double loss = 0.0;
+  double grad_norm = 0.0;  // before clipping
+  bool clipped = false;
+  double learning_rate = 0.0;
+  double chars_per_sec = 0.0;
+  double seconds = 0.0;                       // training time so far (all runs)
+  double eta_seconds = -1.0;                  // until the first stop condition, -1 when none is set
+  double progress = -1.0;                     // fraction of the run done, -1 when unknown
+  std::vector<std::vector<double>> dh_norms;  // per layer, ||dL/dh_t||, when requested
+};
+
+struct ValidationEvent {
+  int64_t iteration = 0;
+  double epoch = 0.0;
+  double seconds = 0.0;
+  double val_loss = 0.0;
+};
+
+struct CheckpointEvent {
+  std::string path;
+  int64_t iteration = 0;
+  double val_loss = 0.0;  // NaN when none yet
+};
+
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  virtual void on_iteration(const IterationEvent&) {}
+  virtual void on_validation(const ValidationEvent&) {}
+  virtual void on_sample(const SampleRecord&) {}
+  virtual void on_checkpoint(const CheckpointEvent&) {}
+  virtual void on_message(const std::string&) {}
+};
+
+enum class StopReason { kMaxEpochs, kMaxIters, kMaxSeconds, kCancelled, kDiverged };
+
+struct TrainResult {
+  StopReason reason = StopReason::kMaxEpochs;
+  std::string message;
+  int64_t iterations = 0;  // total after the run
+  double val_loss = 0.0;   // last validation loss (NaN when none)
+};
+
+class Trainer {
+ public:
+  // A new model with freshly initialised parameters (seeded by train.seed).
+  Trainer(const ModelConfig& model, const TrainConfig& train, const Vocabulary& vocab);
+  // Resumes from a model file; `train` replaces the file's training configuration (the caller
+  // keeps what must not change: batch size, sequence lengths, optimizer).
+  Trainer(const ModelFile& file, const TrainConfig& train);
+
+  // Trains on `train_text` (validation on `val_text`, may be empty) until a stop condition.
+  // With a non-empty checkpoint_path the model is written there every checkpoint_every
+  // iterations and at the end (unless diverged).
+  TrainResult run(const EncodedText& train_text, const EncodedText& val_text,
+                  TrainingObserver* observer, const std::atomic<bool>* cancel,
+                  const std::string& checkpoint_path);
+
+  // Everything needed to resume exactly.
+  ModelFile to_model_file() const;
+
+  Model<float>& model() { return *model_; }
+  const Vocabulary& vocabulary() const { return vocab_; }
+  const TrainConfig& train_config() const { return train_; }
+  const TrainingProgress& progress() const { return progress_; }
+  void set_report_dh_norms(bool on) { report_dh_norms_ = on; }
+
+ private:
+  double validate(const EncodedText& val_text);
+  void take_sample(double val_loss, TrainingObserver* observer);
+  void save(const std::string& path);
+
+  ModelConfig model_config_;
+  TrainConfig train_;
+  Vocabulary vocab_;
+  std::unique_ptr<Model<float>> model_;
+  std::unique_ptr<Optimizer<float>> optimizer_;
+  std::mt19937_64 rng_;
+  ModelState<float> state_;
+  bool has_state_ = false;
+  TrainingProgress progress_;
+  std::vector<LossPoint> train_history_;
+  std::vector<LossPoint> val_history_;
+  std::vector<SampleRecord> samples_;
+  bool report_dh_norms_ = false;
+};
+
+// Builds a model from a file's configuration and parameters; throws Error naming `path` when
+// the parameter count does not match the configuration.
+std::unique_ptr<Model<float>> model_from_file(const ModelFile& file, const std::string& path);
+
+}  // namespace cellscope

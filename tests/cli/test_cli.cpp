@@ -1,0 +1,210 @@
+// cellscope-cli end to end: the real binary on files made here. Checks the documented output
+// lines, exit codes, and that every bad input gives a one-line error naming the file.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
+#include "checkpoint.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliRun {
+  int status = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("cellscope_cli_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  void write(const std::string& name, const std::string& content) const {
+    std::ofstream(path(name), std::ios::binary) << content;
+  }
+
+  CliRun run(const std::string& args) const {
+    const std::string err_file = path("stderr.txt");
+    const std::string cmd = std::string(CELLSCOPE_CLI_PATH) + " " + args + " 2>" + err_file;
+    CliRun r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+    const int raw = pclose(pipe);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    std::ifstream in(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return r;
+  }
+
+  // A small corpus with quotes and brackets, and a model trained on it for a few iterations.
+  std::string corpus() const {
+    std::string text;
+    for (int i = 0; i < 400; ++i) text += (i % 4 ? "say \"hi\" (to [them]) " : "if (x) { y; }\n");
+    return text;
+  }
+  std::string trained_model() {
+    write("corpus.txt", corpus());
+    const CliRun r = run("train --corpus " + path("corpus.txt") + " --out " + path("m.csm") +
+                         " --rnn-size 16 --num-layers 1 --batch-size 4 --seq-length 20 "
+                         "--max-iters 30 --eval-every 10 --threads 1");
+    EXPECT_EQ(r.status, 0) << r.err;
+    return path("m.csm");
+  }
+
+  fs::path dir_;
+};
+
+std::string last_line(const std::string& s) {
+  std::string t = s;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  const auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+TEST_F(Cli, HelpEverywhere) {
+  for (const char* sub : {"", "train", "sample", "eval", "info"}) {
+    const CliRun r = run(std::string(sub) + " --help");
+    EXPECT_EQ(r.status, 0) << sub;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << sub;
+  }
+  const CliRun train = run("train --help");
+  for (const char* flag :
+       {"--rnn-size", "--num-layers", "--seq-length", "--batch-size", "--learning-rate",
+        "--lr-decay", "--dropout", "--grad-clip", "--clip-mode", "--val-frac", "--max-seconds",
+        "--bptt-every", "--bptt-length", "--resume", "--threads", "--reset-state"}) {
+    EXPECT_NE(train.out.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST_F(Cli, TrainWritesAModelThatInfoDescribes) {
+  const std::string model = trained_model();
+  const cellscope::ModelFile f = cellscope::load_model_file(model);
+  EXPECT_EQ(f.progress.iteration, 30);
+  EXPECT_EQ(f.val_history.size(), 3u);
+  const CliRun info = run("info " + model);
+  EXPECT_EQ(info.status, 0) << info.err;
+  EXPECT_NE(info.out.find("lstm, 1 layer(s) x 16"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("iteration 30"), std::string::npos) << info.out;
+}
+
+TEST_F(Cli, SampleIsReproducibleWithASeed) {
+  const std::string model = trained_model();
+  const CliRun a = run("sample " + model + " --length 200 --seed 5 --prime 'say '");
+  const CliRun b = run("sample " + model + " --length 200 --seed 5 --prime 'say '");
+  ASSERT_EQ(a.status, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(a.out.rfind("say ", 0), 0u);  // the prime is printed first
+  const CliRun x = run("sample " + model + " --length 100 --argmax --seed 1");
+  const CliRun y = run("sample " + model + " --length 100 --argmax --seed 2");
+  EXPECT_EQ(x.out, y.out);
+}
+
+TEST_F(Cli, EvalPrintsOneParsableLine) {
+  const std::string model = trained_model();
+  const CliRun r = run("eval " + model + " --corpus " + path("corpus.txt"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::regex line(R"(loss_nats=([0-9.]+) bits_per_char=([0-9.]+) chars=(\d+))");
+  std::smatch m;
+  const std::string out = last_line(r.out);
+  ASSERT_TRUE(std::regex_match(out, m, line)) << out;
+  EXPECT_EQ(std::stoll(m[3]), static_cast<long long>(corpus().size()) - 1);
+  EXPECT_NEAR(std::stod(m[2]), std::stod(m[1]) / std::log(2.0), 1e-4);
+  EXPECT_LT(std::stod(m[1]), std::log(16.0));  // it learned something in 30 iterations
+}
+
+TEST_F(Cli, ResumeContinuesTheIterationCount) {
+  const std::string model = trained_model();
+  const CliRun r = run("train --corpus " + path("corpus.txt") + " --out " + path("m2.csm") +
+                       " --resume " + model + " --max-iters 45 --threads 1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(cellscope::load_model_file(path("m2.csm")).progress.iteration, 45);
+  const CliRun bad = run("train --corpus " + path("corpus.txt") + " --out " + path("m3.csm") +
+                         " --resume " + model + " --rnn-size 32");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("--rnn-size cannot change when resuming"), std::string::npos) << bad.err;
+}
+
+TEST_F(Cli, MaxSecondsStopsCleanlyAndWritesTheModel) {
+  write("corpus.txt", corpus());
+  const CliRun r = run("train --corpus " + path("corpus.txt") + " --out " + path("t.csm") +
+                       " --rnn-size 16 --num-layers 1 --batch-size 2 --seq-length 10 "
+                       "--max-epochs 0 --max-seconds 1 --threads 1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("time limit"), std::string::npos) << r.err;
+  EXPECT_GT(cellscope::load_model_file(path("t.csm")).progress.iteration, 0);
+  EXPECT_FALSE(fs::exists(path("t.csm.tmp")));
+}
+
+// Each bad input: non-zero exit, one error line on stderr naming the file, and no output file.
+TEST_F(Cli, BadCorporaGiveOneLineErrorsNamingTheFile) {
+  write("empty.txt", "");
+  write("one.txt", "x");
+  write("bad.txt", std::string("ok text \xff\xfe more"));
+  fs::create_directories(path("folder"));
+  write("folder/notes.md", "hello");
+  struct Case {
+    std::string args, expect;
+  } cases[] = {
+      {"--corpus " + path("missing.txt"), path("missing.txt")},
+      {"--corpus " + path("empty.txt"), path("empty.txt")},
+      {"--corpus " + path("one.txt"), path("one.txt")},
+      {"--corpus " + path("bad.txt"), "byte 8"},
+      {"--corpus " + path("folder") + " --glob '*.c'", "*.c"},
+  };
+  for (const Case& c : cases) {
+    const CliRun r = run("train " + c.args + " --out " + path("x.csm") + " --max-iters 1");
+    EXPECT_NE(r.status, 0) << c.args;
+    const std::string err = last_line(r.err);
+    EXPECT_EQ(err.rfind("cellscope-cli: error: ", 0), 0u) << r.err;
+    EXPECT_NE(err.find(c.expect), std::string::npos) << err;
+    EXPECT_FALSE(fs::exists(path("x.csm"))) << c.args;
+  }
+  // With --replace-invalid the bad bytes become U+FFFD and training goes on.
+  write("long_bad.txt", corpus() + "\xff" + corpus());
+  const CliRun ok =
+      run("train --corpus " + path("long_bad.txt") + " --replace-invalid --out " + path("x.csm") +
+          " --rnn-size 8 --num-layers 1 --batch-size 2 --max-iters 2");
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_NE(ok.err.find("replaced by U+FFFD"), std::string::npos) << ok.err;
+}
+
+TEST_F(Cli, BadModelFilesGiveOneLineErrorsNamingTheFile) {
+  const std::string model = trained_model();
+  std::ifstream in(model, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  write("truncated.csm", bytes.substr(0, bytes.size() / 2));
+  std::string flipped = bytes;
+  flipped[flipped.size() / 3] ^= 0x10;
+  write("flipped.csm", flipped);
+  write("text.csm", "this is not a model at all");
+  for (const char* name : {"truncated.csm", "flipped.csm", "text.csm", "nothere.csm"}) {
+    for (const std::string& cmd : {"info " + path(name), "sample " + path(name),
+                                   "eval " + path(name) + " --corpus " + path("corpus.txt")}) {
+      const CliRun r = run(cmd);
+      EXPECT_NE(r.status, 0) << cmd;
+      EXPECT_NE(r.err.find(path(name)), std::string::npos) << r.err;
+      EXPECT_EQ(r.err.find("terminate"), std::string::npos) << r.err;
+    }
+  }
+}
+
+}  // namespace

@@ -1,0 +1,160 @@
+// MainWindow: menus, model loading through the engine's load_model_file, and settings.
+// Loading catches every exception: a bad file ends in an error box, never in a crash.
+// Settings keys: mainWindow/geometry, mainWindow/state, lastModelPath.
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <exception>
+#include <new>
+
+#include "checkpoint.h"
+#include "error.h"
+#include "model_overview_pane.h"
+
+namespace {
+
+const char kGeometryKey[] = "mainWindow/geometry";
+const char kStateKey[] = "mainWindow/state";
+const char kLastModelKey[] = "lastModelPath";
+
+// Shows the wait cursor while a (possibly large) model file is read.
+class WaitCursor {
+ public:
+  WaitCursor() { QApplication::setOverrideCursor(Qt::WaitCursor); }
+  ~WaitCursor() { QApplication::restoreOverrideCursor(); }
+  WaitCursor(const WaitCursor&) = delete;
+  WaitCursor& operator=(const WaitCursor&) = delete;
+};
+
+}  // namespace
+
+MainWindow::MainWindow(const QString& modelPath, QWidget* parent) : QMainWindow(parent) {
+  setObjectName(QStringLiteral("mainWindow"));
+  setWindowTitle(tr("CellScope"));
+
+  overviewPane_ = new ModelOverviewPane(this);
+  setCentralWidget(overviewPane_);
+
+  createActions();
+  createMenus();
+  statusBar()->showMessage(tr("No model loaded"));
+  readSettings();
+
+  if (!modelPath.isEmpty()) {
+    QTimer::singleShot(0, this, [this, modelPath] { openModel(modelPath); });
+  }
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::version() {
+  return QStringLiteral(CELLSCOPE_VERSION);
+}
+
+void MainWindow::createActions() {
+  openModelAction_ = new QAction(tr("&Open Model…"), this);
+  openModelAction_->setObjectName(QStringLiteral("actionOpenModel"));
+  openModelAction_->setShortcut(QKeySequence::Open);
+  openModelAction_->setStatusTip(tr("Open a CellScope model file (.csm)"));
+  connect(openModelAction_, &QAction::triggered, this, &MainWindow::chooseModel);
+
+  quitAction_ = new QAction(tr("&Quit"), this);
+  quitAction_->setObjectName(QStringLiteral("actionQuit"));
+  quitAction_->setShortcut(QKeySequence::Quit);
+  quitAction_->setMenuRole(QAction::QuitRole);
+  connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+
+  aboutAction_ = new QAction(tr("&About CellScope"), this);
+  aboutAction_->setObjectName(QStringLiteral("actionAbout"));
+  aboutAction_->setMenuRole(QAction::AboutRole);
+  connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::createMenus() {
+  QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+  fileMenu->setObjectName(QStringLiteral("menuFile"));
+  fileMenu->addAction(openModelAction_);
+  fileMenu->addSeparator();
+  fileMenu->addAction(quitAction_);
+
+  QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+  helpMenu->setObjectName(QStringLiteral("menuHelp"));
+  helpMenu->addAction(aboutAction_);
+}
+
+bool MainWindow::openModel(const QString& path) {
+  const QString absolutePath = QFileInfo(path).absoluteFilePath();
+  QString message;
+  try {
+    std::unique_ptr<cellscope::ModelFile> loaded;
+    {
+      WaitCursor wait;
+      loaded = std::make_unique<cellscope::ModelFile>(
+          cellscope::load_model_file(QFile::encodeName(absolutePath).toStdString()));
+    }
+    overviewPane_->setModel(*loaded, absolutePath);
+    model_ = std::move(loaded);
+    modelPath_ = absolutePath;
+    lastModelPath_ = absolutePath;
+    QSettings().setValue(kLastModelKey, lastModelPath_);
+    setWindowTitle(tr("CellScope — %1").arg(QFileInfo(absolutePath).fileName()));
+    statusBar()->showMessage(tr("Loaded %1").arg(absolutePath), 8000);
+    return true;
+  } catch (const cellscope::Error& error) {
+    message = QString::fromUtf8(error.what());  // already names the file and the cause
+  } catch (const std::bad_alloc&) {
+    message = tr("Cannot open %1: not enough memory to load it.").arg(absolutePath);
+  } catch (const std::exception& error) {
+    message = tr("Cannot open %1: %2").arg(absolutePath, QString::fromUtf8(error.what()));
+  } catch (...) {
+    message = tr("Cannot open %1: unknown error.").arg(absolutePath);
+  }
+  statusBar()->showMessage(tr("Could not open %1").arg(absolutePath), 8000);
+  QMessageBox::critical(this, tr("Cannot open model"), message);
+  return false;
+}
+
+void MainWindow::chooseModel() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Model"), lastModelPath_,
+                                                    tr("CellScope models (*.csm);;All files (*)"));
+  if (!path.isEmpty()) openModel(path);
+}
+
+void MainWindow::showAbout() {
+  QMessageBox::about(
+      this, tr("About CellScope"),
+      tr("<h3>CellScope %1</h3>"
+         "<p>A desktop lab for character-level recurrent networks: train vanilla RNN, GRU "
+         "and LSTM models on text, sample from them, and look inside their cells.</p>"
+         "<p>Built with Qt %2 and QCustomPlot.</p>")
+          .arg(version(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  writeSettings();
+  event->accept();
+}
+
+void MainWindow::readSettings() {
+  const QSettings settings;
+  if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1100, 720);
+  restoreState(settings.value(kStateKey).toByteArray());
+  lastModelPath_ = settings.value(kLastModelKey).toString();
+}
+
+void MainWindow::writeSettings() const {
+  QSettings settings;
+  settings.setValue(kGeometryKey, saveGeometry());
+  settings.setValue(kStateKey, saveState());
+  if (!lastModelPath_.isEmpty()) settings.setValue(kLastModelKey, lastModelPath_);
+}

@@ -1,0 +1,64 @@
+// MainWindow: the CellScope desktop app's top-level window. It owns the loaded model file,
+// the File (Open Model…, Quit) and Help (About) menus, and the panes that show the model;
+// for now the central widget is the ModelOverviewPane. Geometry and the last model path
+// persist through QSettings.
+#pragma once
+
+#include <QMainWindow>
+#include <QString>
+#include <memory>
+
+class QAction;
+class QCloseEvent;
+class ModelOverviewPane;
+
+namespace cellscope {
+struct ModelFile;
+}
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  // A non-empty `modelPath` (the command line's argument) is opened once the event loop
+  // runs, so a bad file's error box appears over the shown window.
+  explicit MainWindow(const QString& modelPath = QString(), QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Loads a .csm file and shows it. On failure shows QMessageBox::critical with the engine's
+  // message (which names the file), keeps the current model, and returns false.
+  bool openModel(const QString& path);
+
+  // The loaded model, or nullptr; and its absolute path (empty when none).
+  const cellscope::ModelFile* model() const { return model_.get(); }
+  QString modelPath() const { return modelPath_; }
+
+  ModelOverviewPane* overviewPane() const { return overviewPane_; }
+  QAction* openModelAction() const { return openModelAction_; }
+  QAction* quitAction() const { return quitAction_; }
+  QAction* aboutAction() const { return aboutAction_; }
+
+  // The application version (CMake's PROJECT_VERSION), for QCoreApplication and About.
+  static QString version();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private slots:
+  void chooseModel();
+  void showAbout();
+
+ private:
+  void createActions();
+  void createMenus();
+  void readSettings();
+  void writeSettings() const;
+
+  std::unique_ptr<cellscope::ModelFile> model_;
+  QString modelPath_;
+  QString lastModelPath_;  // from QSettings: where the Open dialog starts
+  ModelOverviewPane* overviewPane_ = nullptr;
+  QAction* openModelAction_ = nullptr;
+  QAction* quitAction_ = nullptr;
+  QAction* aboutAction_ = nullptr;
+};
