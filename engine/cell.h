@@ -12,6 +12,9 @@
 
 namespace cellscope {
 
+// Threading: forward and backward work on the streams [b0, b0+nb) of the batch only, so the
+// model runs disjoint stream ranges on different threads; accumulate_dWh works on a row range.
+
 // Per-layer activations of one chunk, reused across chunks of the same shape.
 template <typename S>
 struct LayerCache {
@@ -37,18 +40,23 @@ class Cell {
   virtual int gate_count() const = 0;  // G
   bool has_cell_state() const { return type() == CellType::kLstm; }
 
-  // In: cache.gates holds the input projection, cache.h (and .c) columns [0,B) the initial
-  // state. Out: the whole cache. Wh: (G*H × H).
-  virtual void forward(const ConstMatMap<S>& Wh, int T, int B, LayerCache<S>& cache) const = 0;
+  // Steps [t0, t1) for streams [b0, b0+nb). In: cache.gates holds the input projection of
+  // those steps, cache.h (and .c) the state before step t0. Out: the cache for those steps.
+  // Wh: (G*H × H).
+  virtual void forward(const ConstMatMap<S>& Wh, int t0, int t1, int B, int b0, int nb,
+                       LayerCache<S>& cache) const = 0;
 
-  // dh_above: (H × T*B) dL/dh_t from the layer above or the output (not including the
-  // recurrent path). dh_carry / dc_carry: (H × B), in: dL/d(final h, c) from beyond the chunk;
-  // out: dL/d(initial h, c). dpre: (G*H × T*B) out. dWh: accumulated (+=).
-  // dh_norms (optional, size T): ||dL/dh_t|| (Frobenius over the batch) for every step.
-  virtual void backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int T, int B,
-                        const LayerCache<S>& cache, Mat<S>& dpre, MatMap<S> dWh, Mat<S>& dh_carry,
-                        Mat<S>& dc_carry, CellScratch<S>& scratch,
-                        std::vector<double>* dh_norms) const = 0;
+  // For streams [b0, b0+nb): dh_above (H × T*B) dL/dh_t from the layer above or the output
+  // (not including the recurrent path). dh_carry / dc_carry (H × B), in: dL/d(final h, c)
+  // from beyond the chunk; out: dL/d(initial h, c). dpre (G*H × T*B) out: dL/d(pre-activation).
+  // dh_sq (optional, T values): += ||dL/dh_t||² over these streams.
+  virtual void backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int T, int B, int b0,
+                        int nb, const LayerCache<S>& cache, Mat<S>& dpre, Mat<S>& dh_carry,
+                        Mat<S>& dc_carry, CellScratch<S>& scratch, double* dh_sq) const = 0;
+
+  // Rows [r0, r0+nr) of dWh += the chunk's recurrent weight gradient (after backward()).
+  virtual void accumulate_dWh(const Mat<S>& dpre, const LayerCache<S>& cache, int T, int B,
+                              MatMap<S> dWh, int r0, int nr) const = 0;
 };
 
 // Vectorised logistic function: sigmoid(x) = 0.5 * tanh(0.5 x) + 0.5.

@@ -13,11 +13,13 @@ class GruCell final : public Cell<S> {
  public:
   CellType type() const override { return CellType::kGru; }
   int gate_count() const override { return 3; }
-  void forward(const ConstMatMap<S>& Wh, int T, int B, LayerCache<S>& cache) const override;
-  void backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int T, int B,
-                const LayerCache<S>& cache, Mat<S>& dpre, MatMap<S> dWh, Mat<S>& dh_carry,
-                Mat<S>& dc_carry, CellScratch<S>& scratch,
-                std::vector<double>* dh_norms) const override;
+  void forward(const ConstMatMap<S>& Wh, int t0, int t1, int B, int b0, int nb,
+               LayerCache<S>& cache) const override;
+  void backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int T, int B, int b0, int nb,
+                const LayerCache<S>& cache, Mat<S>& dpre, Mat<S>& dh_carry, Mat<S>& dc_carry,
+                CellScratch<S>& scratch, double* dh_sq) const override;
+  void accumulate_dWh(const Mat<S>& dpre, const LayerCache<S>& cache, int T, int B, MatMap<S> dWh,
+                      int r0, int nr) const override;
 };
 
 }  // namespace cellscope

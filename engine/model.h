@@ -79,6 +79,9 @@ class Model {
 
  private:
   void reserve(int T, int B);
+  // Layer l over steps [t0, t1): input projection, recurrence, output (with dropout). split:
+  // spread over the engine's threads; else run on the calling thread.
+  void forward_layer(int l, int t0, int t1, int B, bool split);
   MatMap<S> param(int block) { return params_.view(layout_.block(block)); }
   MatMap<S> grad(int block) { return grads_.view(layout_.block(block)); }
 
@@ -105,11 +108,20 @@ class Model {
   Mat<S> logits_;              // (V × T*B), softmax probabilities after a forward with targets
   // Backward scratch.
   Mat<S> dup_, dh_, dpre_;
-  CellScratch<S> scratch_;
+  std::vector<CellScratch<S>> scratch_;      // per thread
+  std::vector<double> loss_parts_;          // per thread
+  std::vector<std::vector<double>> dh_sq_;  // per thread, T values
   ModelState<S> dstate_init_;
+  int threads_ = 0;
 };
 
 // Number of parameters a configuration has (the layout's size), without building the model.
 std::size_t parameter_count(const ModelConfig& config);
+
+// Floating-point operations per character of the matrix products (2 per multiply-add):
+// forward = sum over layers of 2·G·H·(H + D) (D = 0 for layer 0: its input is a gather) plus
+// the output layer's 2·V·H; training = 3 × forward (backward computes dW and dX for each).
+double forward_flops_per_char(const ModelConfig& config);
+double training_flops_per_char(const ModelConfig& config);
 
 }  // namespace cellscope

@@ -2,33 +2,44 @@
 // dh_prev = Uᵀ dpre_t. The gates cache holds h_t too (post-tanh), kept for uniformity.
 #include "rnn_cell.h"
 
+#include "gemm.h"
+
 namespace cellscope {
 
 template <typename S>
-void RnnCell<S>::forward(const ConstMatMap<S>& Wh, int T, int B, LayerCache<S>& cache) const {
-  for (int t = 0; t < T; ++t) {
-    auto pre = cache.gates.middleCols(t * B, B);  // (H × B)
-    pre.noalias() += Wh * cache.h.middleCols(t * B, B);
+void RnnCell<S>::forward(const ConstMatMap<S>& Wh, int t0, int t1, int B, int b0, int nb,
+                         LayerCache<S>& cache) const {
+  for (int t = t0; t < t1; ++t) {
+    const int col = t * B + b0;
+    auto pre = cache.gates.middleCols(col, nb);  // (H × nb)
+    matmul<S>(pre, Wh, false, cache.h.middleCols(col, nb), false, true);
     pre = pre.array().tanh().matrix();
-    cache.h.middleCols((t + 1) * B, B) = pre;
+    cache.h.middleCols(col + B, nb) = pre;
   }
 }
 
 template <typename S>
-void RnnCell<S>::backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int T, int B,
-                          const LayerCache<S>& cache, Mat<S>& dpre, MatMap<S> dWh, Mat<S>& dh_carry,
-                          Mat<S>& /*dc_carry*/, CellScratch<S>& scratch,
-                          std::vector<double>* dh_norms) const {
-  auto& dh = scratch.dh;
+void RnnCell<S>::backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int T, int B, int b0,
+                          int nb, const LayerCache<S>& cache, Mat<S>& dpre, Mat<S>& dh_carry,
+                          Mat<S>& /*dc_carry*/, CellScratch<S>& scratch, double* dh_sq) const {
+  auto dh = scratch.dh.leftCols(nb);
+  auto dh_next = dh_carry.middleCols(b0, nb);
   for (int t = T - 1; t >= 0; --t) {
-    dh.noalias() = dh_above.middleCols(t * B, B) + dh_carry;
-    if (dh_norms) (*dh_norms)[static_cast<std::size_t>(t)] = static_cast<double>(dh.norm());
-    const auto h = cache.gates.middleCols(t * B, B).array();
-    auto d = dpre.middleCols(t * B, B);
+    const int col = t * B + b0;
+    dh = dh_above.middleCols(col, nb) + dh_next;
+    if (dh_sq) dh_sq[t] += static_cast<double>(dh.squaredNorm());
+    const auto h = cache.gates.middleCols(col, nb).array();
+    auto d = dpre.middleCols(col, nb);
     d.array() = dh.array() * (S(1) - h * h);
-    dh_carry.noalias() = Wh.transpose() * d;
+    matmul<S>(dh_next, Wh, true, d, false);
   }
-  dWh.noalias() += dpre * cache.h.leftCols(T * B).transpose();
+}
+
+template <typename S>
+void RnnCell<S>::accumulate_dWh(const Mat<S>& dpre, const LayerCache<S>& cache, int T, int B,
+                                MatMap<S> dWh, int r0, int nr) const {
+  matmul<S>(dWh.middleRows(r0, nr), dpre.middleRows(r0, nr), false, cache.h.leftCols(T * B), true,
+            true);
 }
 
 template class RnnCell<float>;

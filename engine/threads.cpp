@@ -1,22 +1,130 @@
-// Thread count: one knob for Eigen and OpenMP, so GEMM threading is set in one place.
+// Thread pool: workers 1..n-1 wait for a job generation; the caller runs task 0 and then
+// whatever tasks remain unclaimed, then waits for the rest. Invariant: at most one job is in
+// flight (dispatch_mutex_), and a job's TaskRef outlives it because run_tasks blocks.
 #include "threads.h"
 
-#include <omp.h>
-
 #include <Eigen/Core>
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace cellscope {
+namespace {
+
+thread_local bool in_task = false;  // a task that runs tasks runs them inline (no nesting)
+
+class Pool {
+ public:
+  ~Pool() { resize(1); }
+
+  int size() const { return size_.load(); }
+
+  void resize(int n) {
+    std::lock_guard<std::mutex> dispatch(dispatch_mutex_);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+      ++generation_;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+    stop_ = false;
+    size_ = std::max(1, n);
+    // Each worker starts from the generation current now: a worker scheduled late must still
+    // see the next job or stop request as new, or a stop would wait for it forever.
+    const uint64_t start = generation_;
+    for (int i = 1; i < size_; ++i) workers_.emplace_back([this, start] { work(start); });
+  }
+
+  void run(int n, TaskRef task) {
+    std::lock_guard<std::mutex> dispatch(dispatch_mutex_);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      task_.store(&task);
+      tasks_.store(n);
+      next_.store(0);
+      done_ = 0;
+      ++generation_;
+    }
+    wake_.notify_all();
+    int finished = drain();
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_ += finished;
+    finished_.wait(lock, [&] { return done_ == tasks_.load(); });
+    task_.store(nullptr);
+  }
+
+ private:
+  // Claims and runs tasks until none are left; returns how many it ran.
+  int drain() {
+    int ran = 0;
+    in_task = true;
+    for (int t = next_.fetch_add(1); t < tasks_.load(); t = next_.fetch_add(1)) {
+      (*task_.load())(t);
+      ++ran;
+    }
+    in_task = false;
+    return ran;
+  }
+
+  void work(uint64_t seen) {
+    while (true) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return generation_ != seen; });
+        seen = generation_;
+        if (stop_) return;
+        if (task_.load() == nullptr) continue;
+      }
+      const int ran = drain();
+      if (ran > 0) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_ += ran;
+        if (done_ == tasks_.load()) finished_.notify_one();
+      }
+    }
+  }
+
+  std::mutex dispatch_mutex_;
+  std::mutex mutex_;
+  std::condition_variable wake_, finished_;
+  std::vector<std::thread> workers_;
+  std::atomic<int> size_{1};
+  bool stop_ = false;
+  uint64_t generation_ = 0;
+  std::atomic<TaskRef*> task_{nullptr};
+  std::atomic<int> tasks_{0};
+  std::atomic<int> next_{0};
+  int done_ = 0;
+};
+
+Pool& pool() {
+  static Pool instance;
+  return instance;
+}
+
+}  // namespace
 
 int set_thread_count(int n) {
   if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  omp_set_num_threads(n);
-  Eigen::setNbThreads(n);
-  return Eigen::nbThreads();
+  Eigen::setNbThreads(1);  // products are single-threaded; the pool splits the work
+  if (n != pool().size()) pool().resize(n);
+  return pool().size();
 }
 
-int thread_count() {
-  return Eigen::nbThreads();
+int thread_count() { return pool().size(); }
+
+void run_tasks(int n, TaskRef task) {
+  if (n <= 1 || pool().size() == 1 || in_task) {
+    for (int t = 0; t < n; ++t) task(t);
+    return;
+  }
+  pool().run(n, task);
 }
 
 }  // namespace cellscope

@@ -1,10 +1,52 @@
-// Thread count for the engine's linear algebra (Eigen's GEMM runs on OpenMP threads).
+// The engine's threads: a small persistent pool that runs one task per thread and waits for
+// all of them (fork-join), used to split the batch and the rows of weight-gradient products.
+// Workers sleep on a condition variable between jobs (no spinning), so an app that shares the
+// cores stays responsive. Jobs are passed as non-owning references: dispatch never allocates.
+// One job at a time: concurrent callers are serialised.
 #pragma once
+
+#include <cstdint>
+#include <utility>
 
 namespace cellscope {
 
-// n <= 0: all hardware threads. Returns the count now in effect.
+// n <= 0: one thread per hardware thread. Returns the count now in effect.
 int set_thread_count(int n);
 int thread_count();
+
+// A non-owning reference to a callable void(int task).
+class TaskRef {
+ public:
+  template <typename F>
+  TaskRef(F& f) : object_(&f), call_([](void* o, int t) { (*static_cast<F*>(o))(t); }) {}
+  void operator()(int task) const { call_(object_, task); }
+
+ private:
+  void* object_;
+  void (*call_)(void*, int);
+};
+
+// Runs task(0) … task(n-1) in parallel (at most thread_count() at once) and returns when all
+// are done. n == 1 runs inline on the caller's thread.
+void run_tasks(int n, TaskRef task);
+
+// Splits [0, total) into at most thread_count() contiguous ranges of at least `grain` items
+// and runs fn(begin, end, part) for each, in parallel.
+template <typename F>
+void parallel_ranges(int64_t total, int64_t grain, F&& fn) {
+  if (total <= 0) return;
+  int64_t parts = thread_count();
+  if (grain > 0 && total / grain < parts) parts = total / grain;
+  if (parts < 1) parts = 1;
+  auto task = [&](int p) {
+    const int64_t begin = total * p / parts, end = total * (p + 1) / parts;
+    if (end > begin) fn(begin, end, p);
+  };
+  if (parts == 1) {
+    task(0);
+    return;
+  }
+  run_tasks(static_cast<int>(parts), TaskRef(task));
+}
 
 }  // namespace cellscope

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "error.h"
+#include "inspect_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"CellScope command line: train, sample and inspect character-level RNNs.",
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
   cellscope::cli::add_sample_command(app);
   cellscope::cli::add_eval_command(app);
   cellscope::cli::add_info_command(app);
+  cellscope::cli::add_bench_command(app);
+  cellscope::cli::add_probe_command(app);
+  cellscope::cli::add_find_command(app);
+  cellscope::cli::add_match_command(app);
+  cellscope::cli::add_saturation_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,16 +13,13 @@
 #include <string>
 
 #include "checkpoint.h"
+#include "cli_runner.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using cellscope::testing_util::CliRun;
 
 class Cli : public ::testing::Test {
  protected:
@@ -41,18 +38,7 @@ class Cli : public ::testing::Test {
   }
 
   CliRun run(const std::string& args) const {
-    const std::string err_file = path("stderr.txt");
-    const std::string cmd = std::string(CELLSCOPE_CLI_PATH) + " " + args + " 2>" + err_file;
-    CliRun r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-    const int raw = pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream in(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return r;
+    return cellscope::testing_util::run_cli(args, path("stderr.txt"));
   }
 
   // A small corpus with quotes and brackets, and a model trained on it for a few iterations.

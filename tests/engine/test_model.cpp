@@ -6,6 +6,7 @@
 #include <random>
 
 #include "model.h"
+#include "threads.h"
 
 namespace cellscope {
 namespace {
@@ -91,11 +92,12 @@ double naive_forward(Model<double>& m, const std::vector<int>& in, const std::ve
   return loss;
 }
 
-class ForwardVsNaive : public ::testing::TestWithParam<CellType> {};
+class ForwardVsNaive : public ::testing::TestWithParam<std::tuple<CellType, int>> {};
 
 TEST_P(ForwardVsNaive, LossAndStateMatch) {
+  set_thread_count(std::get<1>(GetParam()));
   ModelConfig cfg;
-  cfg.cell = GetParam();
+  cfg.cell = std::get<0>(GetParam());
   cfg.vocab_size = 7;
   cfg.hidden_size = 5;
   cfg.num_layers = 3;
@@ -135,8 +137,13 @@ TEST_P(ForwardVsNaive, LossAndStateMatch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCells, ForwardVsNaive,
-                         ::testing::Values(CellType::kRnn, CellType::kGru, CellType::kLstm),
-                         [](const auto& info) { return to_string(info.param); });
+                         ::testing::Combine(::testing::Values(CellType::kRnn, CellType::kGru,
+                                                              CellType::kLstm),
+                                            ::testing::Values(1, 2)),
+                         [](const auto& info) {
+                           return to_string(std::get<0>(info.param)) + "_threads" +
+                                  std::to_string(std::get<1>(info.param));
+                         });
 
 TEST(Model, LstmForgetBiasStartsAtOne) {
   ModelConfig cfg;
@@ -179,6 +186,49 @@ TEST(Model, CarryAtHandsBackTheIntermediateState) {
     EXPECT_TRUE(full.h[static_cast<std::size_t>(l)].isApprox(part.h[static_cast<std::size_t>(l)]));
     EXPECT_TRUE(full.c[static_cast<std::size_t>(l)].isApprox(part.c[static_cast<std::size_t>(l)]));
   }
+}
+
+}  // namespace
+}  // namespace cellscope
+
+namespace cellscope {
+namespace {
+
+// Batch 1 with two threads runs the layer wavefront (model.cpp): it must equal the naive
+// reference and the single-thread result, for every cell type.
+TEST(Model, BatchOneWavefrontMatchesReference) {
+  for (CellType cell : {CellType::kRnn, CellType::kGru, CellType::kLstm}) {
+    ModelConfig cfg;
+    cfg.cell = cell;
+    cfg.vocab_size = 6;
+    cfg.hidden_size = 8;
+    cfg.num_layers = 3;
+    Model<double> model(cfg);
+    model.init_params(12);
+    for (auto& v : model.params().values()) v *= 3.0;
+    const int T = 70;
+    std::mt19937_64 rng(8);
+    std::vector<int32_t> in(T), tg(T);
+    for (auto& v : in) v = static_cast<int32_t>(rng() % 6);
+    for (auto& v : tg) v = static_cast<int32_t>(rng() % 6);
+    double losses[2];
+    for (int threads : {1, 2}) {
+      set_thread_count(threads);
+      ModelState<double> state = model.zero_state(1);
+      losses[threads - 1] =
+          model.forward(in.data(), tg.data(), ChunkSpec{T, 1, 0, T}, state, false, nullptr);
+      std::vector<std::vector<double>> h(3, std::vector<double>(8, 0.0)), c = h;
+      const double naive = naive_forward(model, std::vector<int>(in.begin(), in.end()),
+                                         std::vector<int>(tg.begin(), tg.end()), h, c) /
+                           T;
+      EXPECT_NEAR(losses[threads - 1], naive, 1e-12) << to_string(cell) << " threads " << threads;
+      for (int u = 0; u < 8; ++u) {
+        EXPECT_NEAR(state.h[2](u, 0), h[2][static_cast<std::size_t>(u)], 1e-12);
+      }
+    }
+    EXPECT_NEAR(losses[0], losses[1], 1e-12) << to_string(cell);
+  }
+  set_thread_count(1);
 }
 
 }  // namespace

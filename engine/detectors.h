@@ -1,0 +1,63 @@
+// Detectors: a target signal per character computed from the text alone (one float per code
+// point, aligned with the probe's positions), to correlate with neurons. Span detectors are
+// 0/1 and follow one rule: an opening delimiter counts as inside, a closing one as outside (the
+// state after reading that character), unless the detector says otherwise. The registry names
+// each with the one-line description the CLI's --help prints.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cellscope {
+
+struct DetectorInfo {
+  std::string name;
+  std::string description;  // one line
+  // 0/1 values: AUC positives are values > 0.5. Otherwise (depth, line position) positives
+  // are values above the text's median (see auc_threshold in neuron_search.h).
+  bool binary = true;
+};
+
+// Every named detector, in --help order:
+//   double-quote   inside "..." or “...”: each " toggles (no reset at newlines); “ opens, ” closes.
+//   single-quote   inside '...' or ‘...’: ' toggles, except an apostrophe between two letters
+//                  or digits (don't); an open span ends at a newline (the newline is outside).
+//   url            every character of a URL: http:// https:// ftp:// file:// or www. at a word
+//                  start, up to whitespace or one of <>"'`; trailing .,;:!? and unmatched ) ]
+//                  are not part of it. All of it is inside, the scheme included.
+//   c-comment      inside /* ... */ or // ... to the end of the line (the newline is outside),
+//                  with C lexing: not inside string or character literals. "/*" and "//" are
+//                  inside, "*/" outside. No line splicing (backslash-newline).
+//   string-literal inside a C string literal "...": backslash escapes (\" does not close);
+//                  an unescaped newline ends it; not in comments or character literals.
+//   if-condition   inside the parentheses of if (...): the keyword if (as a whole word, in C
+//                  code), optional whitespace, then a balanced (...). "(" inside, matching ")"
+//                  outside; parentheses in strings, characters and comments do not count.
+//   bracket-depth  nesting depth of ( [ { together after reading the character (an opening
+//                  bracket has the new depth, a closing one the reduced depth); an unmatched
+//                  closer is ignored (never below 0). Raw text: no lexing.
+//   brace-depth    the same for { } only, in C code: braces in comments, string and character
+//                  literals do not count (with C lexing, as c-comment).
+//   line-position  characters read since the last newline: a newline is 0, the next
+//                  character 1, ... (the text's start counts as a newline).
+//   latex-env      inside \begin{name} ... \end{name}, nested, any name but "document":
+//                  "\begin{name}" inside, "\end{name}" outside; an \end without its \begin is
+//                  ignored.
+//   latex-math     inside $...$, $$...$$, \(...\) or \[...\]: opening delimiter inside,
+//                  closing outside; \$ is no delimiter; an open $ or $$ ends at a blank line.
+//   latex          latex-env or latex-math.
+// And "regex:PATTERN": std::regex (ECMAScript) searched in each line of the UTF-8 text (no
+// match spans a newline; ^ and $ match at line ends), every character of a non-empty match is 1.
+const std::vector<DetectorInfo>& detector_list();
+
+struct Signal {
+  std::string name;           // as given ("double-quote", "regex:...")
+  bool binary = true;         // see DetectorInfo
+  std::vector<float> values;  // one per code point of the text
+};
+
+// `spec`: a registry name or "regex:PATTERN". Throws Error for an unknown name (listing the
+// known ones) or an invalid pattern (with std::regex's reason).
+Signal detect(const std::string& spec, const std::u32string& text);
+
+}  // namespace cellscope

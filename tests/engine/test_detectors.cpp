@@ -1,0 +1,161 @@
+// Detectors: each on hand-made texts whose expected marks were worked out by hand from the
+// documented rules (detectors.h), one character per mark; plus the registry and its errors.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "detectors.h"
+#include "error.h"
+#include "utf8.h"
+
+namespace cellscope {
+namespace {
+
+// The signal as one digit per character ("0110"); UTF-8 in.
+std::string marks(const std::string& spec, const std::string& text) {
+  const Signal s = detect(spec, utf8_decode(text));
+  std::string out;
+  for (float v : s.values) out += static_cast<char>('0' + static_cast<int>(v));
+  return out;
+}
+
+TEST(Detectors, DoubleQuotes) {
+  EXPECT_EQ(marks("double-quote", "say \"hi\" ok"), "00001110000");
+  EXPECT_EQ(marks("double-quote", "a\"b\nc\"d"), "0111100");  // spans lines
+  EXPECT_EQ(marks("double-quote", "a \u201Cb\u201D c"), "0011000");
+}
+
+TEST(Detectors, SingleQuotesSkipApostrophes) {
+  EXPECT_EQ(marks("single-quote", "don't 'x' y"), "00000011000");
+  EXPECT_EQ(marks("single-quote", "'ab\ncd"), "111000");
+  EXPECT_EQ(marks("single-quote", "\u2018it\u2019s\u2019 z"), "11111000");
+}
+
+TEST(Detectors, Urls) {
+  const std::string text = "see http://a.com/x). ok";
+  EXPECT_EQ(marks("url", text), "0000" + std::string(14, '1') + std::string(5, '0'));
+  EXPECT_EQ(marks("url", "(www.ab.org/(c)), x"), "0" + std::string(14, '1') + "0000");
+  EXPECT_EQ(marks("url", "xhttp://a.b HTTPS://q"), std::string(12, '0') + std::string(9, '1'));
+  EXPECT_EQ(marks("url", "http:// www."), std::string(12, '0'));  // nothing after the prefix
+  EXPECT_EQ(marks("url", "<https://é.fr>"), "0" + std::string(12, '1') + "0");
+}
+
+TEST(Detectors, CComments) {
+  EXPECT_EQ(marks("c-comment", "a/*b*/c//d\ne"), "011100011100");
+  EXPECT_EQ(marks("c-comment", "\"/*\"x"), "00000");           // in a string
+  EXPECT_EQ(marks("c-comment", "'\"'/*x*/"), "00011100");      // '"' is a char literal
+  EXPECT_EQ(marks("c-comment", "/* a\n b */"), "1111111100");  // spans lines
+  EXPECT_EQ(marks("c-comment", "a/b*c"), "00000");             // division
+}
+
+TEST(Detectors, StringLiterals) {
+  EXPECT_EQ(marks("string-literal", "\"/*\"x"), "11100");
+  EXPECT_EQ(marks("string-literal", "\"a\\\"b\"c"), "1111100");  // \" does not close
+  EXPECT_EQ(marks("string-literal", "'\"'x\"y\""), "0000110");   // char literal, then string
+  EXPECT_EQ(marks("string-literal", "\"ab\ncd"), "111000");      // unterminated: newline ends it
+  EXPECT_EQ(marks("string-literal", "/*\"*/\"q\""),
+            "0000011"
+            "0");
+}
+
+TEST(Detectors, IfConditions) {
+  EXPECT_EQ(marks("if-condition", "if (a(b)) c; iff (d); if(e)"),
+            "0001111100000"
+            "000000000"
+            "00110");
+  EXPECT_EQ(marks("if-condition", "if /*(*/ (x)"), "000000000110");
+  EXPECT_EQ(marks("if-condition", "if (s == \")\") y"), "000111111111000");
+  EXPECT_EQ(marks("if-condition", "elif (x) else if\n(y)"), std::string(16, '0') + "0110");
+  EXPECT_EQ(marks("if-condition", "if x (y)"), "00000000");  // no '(' right after
+}
+
+TEST(Detectors, Depths) {
+  EXPECT_EQ(marks("bracket-depth", "a(b[c]{d})e)"), "011221221000");
+  EXPECT_EQ(marks("brace-depth", "{a{b}c}}(x)"), "11221100000");
+  // C lexing: braces in comments, strings and character literals do not count.
+  EXPECT_EQ(marks("brace-depth", "{/*{*/\"{\"'}'}"), "1111111111110");
+  EXPECT_EQ(marks("bracket-depth", "{/*{*/"), "111222");  // raw text
+  EXPECT_FALSE(detect("bracket-depth", U"x").binary);
+}
+
+TEST(Detectors, LinePosition) {
+  EXPECT_EQ(marks("line-position", "ab\ncde\n\nf"), "120123001");
+  const Signal s = detect("line-position", std::u32string(300, U'x'));
+  EXPECT_EQ(s.values.back(), 300.0f);
+  EXPECT_FALSE(s.binary);
+}
+
+TEST(Detectors, LatexEnvironments) {
+  EXPECT_EQ(marks("latex-env", "x\\begin{eq}a\\end{eq}y"),
+            "0" + std::string(10, '1') + "1" + std::string(8, '0') + "0");
+  EXPECT_EQ(marks("latex-env", "\\begin{a}\\begin{b}x\\end{b}\\end{a}"),
+            std::string(9 + 9 + 1 + 7, '1') + std::string(7, '0'));
+  EXPECT_EQ(marks("latex-env", "\\begin{document}x\\end{document}"), std::string(31, '0'));
+  EXPECT_EQ(marks("latex-env", "\\end{q}x"), std::string(8, '0'));
+  EXPECT_EQ(marks("latex-env", "\\\\begin{q}x"), std::string(11, '0'));  // \\ is a line break
+}
+
+TEST(Detectors, LatexMath) {
+  EXPECT_EQ(marks("latex-math", "a$b$c$$d$$e\\(f\\)g\\[h\\]i\\$j"), "01100111000111000111000000");
+  EXPECT_EQ(marks("latex-math", "$a\n\nb"), "11100");  // a blank line ends an open $
+  EXPECT_EQ(marks("latex", "\\begin{x}$a$\\end{x}"), std::string(12, '1') + std::string(7, '0'));
+}
+
+TEST(Detectors, RegexMatchesMapToCodePoints) {
+  EXPECT_EQ(marks("regex:b+", "abbc\nbb"), "0110011");
+  EXPECT_EQ(marks("regex:x", "\u00E9x\u00E9"), "010");
+  EXPECT_EQ(marks("regex:\u00E9", "\u00E9x\u00E9"), "101");  // a two-byte pattern
+  EXPECT_EQ(marks("regex:^b", "ab\nba"), "00010");           // ^ at every line start
+  EXPECT_EQ(marks("regex:z*", "abc"), "000");                // empty matches mark nothing
+  EXPECT_EQ(marks("regex:[^\"]+", "a\"b"), "101");
+}
+
+TEST(Detectors, ErrorsNameTheProblem) {
+  try {
+    detect("regex:(", U"abc");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("invalid regular expression '('"), std::string::npos)
+        << e.what();
+  }
+  try {
+    detect("quote", U"abc");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown detector 'quote'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("double-quote"), std::string::npos);
+  }
+  EXPECT_THROW(detect("regex:", U"abc"), Error);
+}
+
+TEST(Detectors, RegistryIsCompleteAndEveryDetectorCoversTheText) {
+  const std::u32string text = utf8_decode(
+      "if (a) { /* \"q\" */ x = 'c'; s = \"t\"; } // see http://x.org\n\\begin{eq} $y$ \\end{eq} "
+      "\u00E9");
+  std::set<std::string> names;
+  for (const DetectorInfo& d : detector_list()) {
+    EXPECT_TRUE(names.insert(d.name).second) << d.name;
+    EXPECT_FALSE(d.description.empty()) << d.name;
+    EXPECT_EQ(d.description.find('\n'), std::string::npos) << d.name;
+    const Signal s = detect(d.name, text);
+    EXPECT_EQ(s.values.size(), text.size()) << d.name;
+    EXPECT_EQ(s.binary, d.binary) << d.name;
+    bool any = false;
+    for (float v : s.values) {
+      if (d.binary) {
+        EXPECT_TRUE(v == 0.0f || v == 1.0f) << d.name;
+      }
+      any = any || v > 0.0f;
+    }
+    EXPECT_TRUE(any) << d.name << " never fires on a text made to trigger it";
+  }
+  for (const char* n :
+       {"double-quote", "single-quote", "url", "c-comment", "string-literal", "if-condition",
+        "bracket-depth", "brace-depth", "line-position", "latex-env", "latex-math", "latex"}) {
+    EXPECT_EQ(names.count(n), 1u) << n;
+  }
+  EXPECT_TRUE(detect("url", U"").values.empty());
+}
+
+}  // namespace
+}  // namespace cellscope
