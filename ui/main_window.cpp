@@ -1,6 +1,7 @@
 // MainWindow: menus, model loading through the engine's load_model_file, and settings.
 // Loading catches every exception: a bad file ends in an error box, never in a crash.
-// Settings keys: mainWindow/geometry, mainWindow/state, lastModelPath.
+// Settings keys: mainWindow/geometry, mainWindow/state, mainWindow/tab, lastModelPath,
+// generator/* (the GeneratorPane's GeneratorSettings).
 #include "main_window.h"
 
 #include <QAction>
@@ -13,19 +14,30 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <exception>
 #include <new>
 
 #include "checkpoint.h"
 #include "error.h"
+#include "generator_pane.h"
 #include "model_overview_pane.h"
 
 namespace {
 
 const char kGeometryKey[] = "mainWindow/geometry";
 const char kStateKey[] = "mainWindow/state";
+const char kTabKey[] = "mainWindow/tab";
 const char kLastModelKey[] = "lastModelPath";
+const char kPrimeKey[] = "generator/prime";
+const char kLengthKey[] = "generator/length";
+const char kSeedKey[] = "generator/seed";
+const char kTemperatureKey[] = "generator/temperature";
+const char kCompareTemperatureKey[] = "generator/compareTemperature";
+const char kArgmaxKey[] = "generator/argmax";
+const char kTopKKey[] = "generator/topK";
+const char kCompareKey[] = "generator/compare";
 
 // Shows the wait cursor while a (possibly large) model file is read.
 class WaitCursor {
@@ -42,8 +54,14 @@ MainWindow::MainWindow(const QString& modelPath, QWidget* parent) : QMainWindow(
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("CellScope"));
 
-  overviewPane_ = new ModelOverviewPane(this);
-  setCentralWidget(overviewPane_);
+  overviewPane_ = new ModelOverviewPane;
+  generatorPane_ = new GeneratorPane;
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName(QStringLiteral("mainTabs"));
+  tabs_->setDocumentMode(true);
+  tabs_->addTab(overviewPane_, tr("Model"));
+  tabs_->addTab(generatorPane_, tr("Generate"));
+  setCentralWidget(tabs_);
 
   createActions();
   createMenus();
@@ -103,6 +121,7 @@ bool MainWindow::openModel(const QString& path) {
           cellscope::load_model_file(QFile::encodeName(absolutePath).toStdString()));
     }
     overviewPane_->setModel(*loaded, absolutePath);
+    generatorPane_->setModel(*loaded);
     model_ = std::move(loaded);
     modelPath_ = absolutePath;
     lastModelPath_ = absolutePath;
@@ -150,6 +169,20 @@ void MainWindow::readSettings() {
   if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1100, 720);
   restoreState(settings.value(kStateKey).toByteArray());
   lastModelPath_ = settings.value(kLastModelKey).toString();
+  tabs_->setCurrentIndex(settings.value(kTabKey, 0).toInt());
+
+  const GeneratorSettings defaults;
+  GeneratorSettings generator;
+  generator.prime = settings.value(kPrimeKey, defaults.prime).toString();
+  generator.length = settings.value(kLengthKey, defaults.length).toInt();
+  generator.seed = settings.value(kSeedKey, defaults.seed).toInt();
+  generator.temperature = settings.value(kTemperatureKey, defaults.temperature).toDouble();
+  generator.compareTemperature =
+      settings.value(kCompareTemperatureKey, defaults.compareTemperature).toDouble();
+  generator.argmax = settings.value(kArgmaxKey, defaults.argmax).toBool();
+  generator.topK = settings.value(kTopKKey, defaults.topK).toInt();
+  generator.compare = settings.value(kCompareKey, defaults.compare).toBool();
+  generatorPane_->applySettings(generator);
 }
 
 void MainWindow::writeSettings() const {
@@ -157,4 +190,15 @@ void MainWindow::writeSettings() const {
   settings.setValue(kGeometryKey, saveGeometry());
   settings.setValue(kStateKey, saveState());
   if (!lastModelPath_.isEmpty()) settings.setValue(kLastModelKey, lastModelPath_);
+  settings.setValue(kTabKey, tabs_->currentIndex());
+
+  const GeneratorSettings generator = generatorPane_->settings();
+  settings.setValue(kPrimeKey, generator.prime);
+  settings.setValue(kLengthKey, generator.length);
+  settings.setValue(kSeedKey, generator.seed);
+  settings.setValue(kTemperatureKey, generator.temperature);
+  settings.setValue(kCompareTemperatureKey, generator.compareTemperature);
+  settings.setValue(kArgmaxKey, generator.argmax);
+  settings.setValue(kTopKKey, generator.topK);
+  settings.setValue(kCompareKey, generator.compare);
 }

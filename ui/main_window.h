@@ -1,7 +1,7 @@
 // MainWindow: the CellScope desktop app's top-level window. It owns the loaded model file,
-// the File (Open Model…, Quit) and Help (About) menus, and the panes that show the model;
-// for now the central widget is the ModelOverviewPane. Geometry and the last model path
-// persist through QSettings.
+// the File (Open Model…, Quit) and Help (About) menus, and the panes that show the model in a
+// QTabWidget ("Model": ModelOverviewPane, "Generate": GeneratorPane). Geometry, the last model
+// path, the current tab and the generator's settings persist through QSettings.
 #pragma once
 
 #include <QMainWindow>
@@ -10,7 +10,9 @@
 
 class QAction;
 class QCloseEvent;
+class GeneratorPane;
 class ModelOverviewPane;
+class QTabWidget;
 
 namespace cellscope {
 struct ModelFile;
@@ -34,6 +36,8 @@ class MainWindow : public QMainWindow {
   QString modelPath() const { return modelPath_; }
 
   ModelOverviewPane* overviewPane() const { return overviewPane_; }
+  GeneratorPane* generatorPane() const { return generatorPane_; }
+  QTabWidget* tabs() const { return tabs_; }
   QAction* openModelAction() const { return openModelAction_; }
   QAction* quitAction() const { return quitAction_; }
   QAction* aboutAction() const { return aboutAction_; }
@@ -57,7 +61,9 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<cellscope::ModelFile> model_;
   QString modelPath_;
   QString lastModelPath_;  // from QSettings: where the Open dialog starts
+  QTabWidget* tabs_ = nullptr;
   ModelOverviewPane* overviewPane_ = nullptr;
+  GeneratorPane* generatorPane_ = nullptr;
   QAction* openModelAction_ = nullptr;
   QAction* quitAction_ = nullptr;
   QAction* aboutAction_ = nullptr;

@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -112,7 +113,7 @@ TEST(MainWindowTest, BuildsWithMenus) {
   EXPECT_EQ(window.windowTitle(), QStringLiteral("CellScope"));
   EXPECT_EQ(window.model(), nullptr);
   ASSERT_NE(window.overviewPane(), nullptr);
-  EXPECT_EQ(window.centralWidget(), window.overviewPane());
+  EXPECT_EQ(window.centralWidget(), window.tabs());
   EXPECT_FALSE(window.overviewPane()->hasModel());
 
   QMenu* fileMenu = findMenu(window, "menuFile");

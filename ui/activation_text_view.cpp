@@ -1,0 +1,254 @@
+// ActivationTextView: the layout is a list of visual line starts, extended incrementally on
+// append() and rebuilt when the width changes; the vertical scroll bar counts lines. Painting
+// walks only the visible lines; runs of plain ASCII with one text colour are drawn as a single
+// glyph run placed cell by cell, other characters one cell at a time.
+#include "activation_text_view.h"
+
+#include <QEvent>
+#include <QFontDatabase>
+#include <QGlyphRun>
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QtMath>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace {
+
+constexpr float kNoValue = std::numeric_limits<float>::quiet_NaN();
+
+bool isPlainAscii(char32_t cp) {
+  return cp >= 0x20 && cp < 0x7f;
+}
+
+}  // namespace
+
+ActivationTextView::ActivationTextView(QWidget* parent) : QAbstractScrollArea(parent) {
+  setObjectName(QStringLiteral("activationTextView"));
+  QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+  font.setStyleHint(QFont::Monospace);
+  setFont(font);
+  viewport()->setMouseTracking(true);
+  viewport()->setBackgroundRole(QPalette::Base);
+  viewport()->setAutoFillBackground(true);
+  verticalScrollBar()->setSingleStep(1);
+  setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  updateMetrics();
+  lineStarts_.push_back(0);
+}
+
+QString ActivationTextView::glyph(char32_t cp) {
+  if (cp == U'\n') return QStringLiteral("\u21b5");
+  if (cp == U'\t') return QStringLiteral("\u2192");
+  if (cp < 0x20 || cp == 0x7f) return QStringLiteral("\u00b7");  // other controls: a dot
+  return QString::fromUcs4(&cp, 1);
+}
+
+void ActivationTextView::setText(const std::u32string& text, const std::vector<float>& values) {
+  text_ = text;
+  values_ = values;
+  values_.resize(text_.size(), kNoValue);
+  hovered_ = -1;
+  highlighted_ = -1;
+  relayout();
+  verticalScrollBar()->setValue(0);
+  viewport()->update();
+}
+
+void ActivationTextView::append(const std::u32string& text, const std::vector<float>& values) {
+  if (text.empty()) return;
+  text_ += text;
+  values_.insert(
+      values_.end(), values.begin(),
+      values.begin() + static_cast<std::ptrdiff_t>(std::min(values.size(), text.size())));
+  values_.resize(text_.size(), kNoValue);
+  layoutFrom(lineStarts_.size() - 1);
+  updateScrollBar();
+  viewport()->update();
+}
+
+void ActivationTextView::setValues(const std::vector<float>& values) {
+  values_ = values;
+  values_.resize(text_.size(), kNoValue);
+  viewport()->update();
+}
+
+void ActivationTextView::clear() {
+  setText(std::u32string());
+}
+
+void ActivationTextView::setColorMap(const colormap::ColorMap& map) {
+  colorMap_ = map;
+  viewport()->update();
+}
+
+QString ActivationTextView::plainText() const {
+  return QString::fromUcs4(text_.data(), static_cast<qsizetype>(text_.size()));
+}
+
+void ActivationTextView::setHighlighted(int index) {
+  if (index == highlighted_) return;
+  highlighted_ = index;
+  viewport()->update();
+}
+
+int ActivationTextView::columns() const {
+  return std::max(1, (viewport()->width() - 2 * margin_) / std::max(1, cellWidth_));
+}
+
+void ActivationTextView::updateMetrics() {
+  const QFontMetrics metrics(font());
+  const QFontMetricsF exact(font());
+  cellWidth_ = std::max(1, qCeil(exact.horizontalAdvance(QLatin1Char('M'))));
+  rawFont_ = QRawFont::fromFont(font());
+  cellHeight_ = std::max(1, metrics.height() + 2);
+  ascent_ = metrics.ascent() + 1;
+}
+
+void ActivationTextView::relayout() {
+  lineStarts_.assign(1, 0);
+  layoutFrom(0);
+  updateScrollBar();
+}
+
+// Recomputes the visual lines from line `line` (whose start stays) to the end of the text.
+void ActivationTextView::layoutFrom(std::size_t line) {
+  lineStarts_.resize(line + 1);
+  const int cols = columns();
+  const auto n = static_cast<int>(text_.size());
+  int col = 0;
+  for (int i = lineStarts_.back(); i < n; ++i) {
+    if (col == cols) {
+      lineStarts_.push_back(i);
+      col = 0;
+    }
+    ++col;
+    if (text_[static_cast<std::size_t>(i)] == U'\n') {
+      lineStarts_.push_back(i + 1);
+      col = 0;
+    }
+  }
+}
+
+void ActivationTextView::updateScrollBar() {
+  const int visible = std::max(1, (viewport()->height() - 2 * margin_) / cellHeight_);
+  const int lines = static_cast<int>(lineStarts_.size());
+  verticalScrollBar()->setPageStep(visible);
+  verticalScrollBar()->setRange(0, std::max(0, lines - visible));
+}
+
+int ActivationTextView::indexAt(const QPoint& pos) const {
+  if (pos.x() < margin_ || pos.y() < margin_) return -1;
+  const int col = (pos.x() - margin_) / cellWidth_;
+  const auto line =
+      static_cast<std::size_t>((pos.y() - margin_) / cellHeight_ + verticalScrollBar()->value());
+  if (col >= columns() || line >= lineStarts_.size()) return -1;
+  const int end = line + 1 < lineStarts_.size() ? lineStarts_[line + 1] : size();
+  const int index = lineStarts_[line] + col;
+  return index < end ? index : -1;
+}
+
+QRect ActivationTextView::cellRect(int index) const {
+  if (index < 0 || index >= size()) return QRect();
+  const auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), index);
+  const int line = static_cast<int>(it - lineStarts_.begin()) - 1;
+  const int col = index - lineStarts_[static_cast<std::size_t>(line)];
+  return QRect(margin_ + col * cellWidth_,
+               margin_ + (line - verticalScrollBar()->value()) * cellHeight_, cellWidth_,
+               cellHeight_);
+}
+
+void ActivationTextView::paintEvent(QPaintEvent* event) {
+  QPainter painter(viewport());
+  painter.setFont(font());
+  const QColor plainText = palette().color(QPalette::Text);
+
+  const int first = verticalScrollBar()->value();
+  const int visible = (event->rect().bottom() - margin_) / cellHeight_ + 1;
+  const int lastLine = std::min(static_cast<int>(lineStarts_.size()) - 1, first + visible);
+  for (int line = first; line <= lastLine; ++line) {
+    const int begin = lineStarts_[static_cast<std::size_t>(line)];
+    const int end = line + 1 < static_cast<int>(lineStarts_.size())
+                        ? lineStarts_[static_cast<std::size_t>(line) + 1]
+                        : size();
+    const int y = margin_ + (line - first) * cellHeight_;
+    // Backgrounds first, then text in runs of plain ASCII sharing a colour.
+    QString run;
+    int runX = 0;
+    QColor runColor;
+    const auto flush = [&] {
+      if (run.isEmpty()) return;
+      // Glyphs placed on the grid explicitly: the font's fractional advance would drift.
+      QGlyphRun glyphs;
+      glyphs.setRawFont(rawFont_);
+      glyphs.setGlyphIndexes(rawFont_.glyphIndexesForString(run));
+      QVector<QPointF> positions(run.size());
+      for (int k = 0; k < run.size(); ++k) positions[k] = QPointF(k * cellWidth_, 0.0);
+      glyphs.setPositions(positions);
+      painter.setPen(runColor);
+      painter.drawGlyphRun(QPointF(runX, y + ascent_), glyphs);
+      run.clear();
+    };
+    for (int i = begin; i < end; ++i) {
+      const char32_t cp = text_[static_cast<std::size_t>(i)];
+      const int x = margin_ + (i - begin) * cellWidth_;
+      const QColor background = colorMap_.color(values_[static_cast<std::size_t>(i)]);
+      if (background.isValid()) painter.fillRect(x, y, cellWidth_, cellHeight_, background);
+      QColor ink = background.isValid() ? colormap::textOn(background) : plainText;
+      if (!isPlainAscii(cp)) {
+        flush();
+        if (cp < 0x20 || cp == 0x7f) ink.setAlphaF(0.8f);  // ↵, → and · a little quieter
+        painter.setPen(ink);
+        painter.drawText(QRect(x, y, cellWidth_, cellHeight_), Qt::AlignCenter, glyph(cp));
+        continue;
+      }
+      if (!run.isEmpty() && ink != runColor) flush();
+      if (run.isEmpty()) {
+        runX = x;
+        runColor = ink;
+      }
+      run.append(QChar(static_cast<char16_t>(cp)));
+    }
+    flush();
+  }
+  const QColor frame = palette().color(QPalette::Highlight);
+  for (int index : {highlighted_, hovered_}) {
+    const QRect rect = cellRect(index);
+    if (rect.isNull()) continue;
+    painter.setPen(QPen(frame, 2));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(rect.adjusted(1, 1, -1, -1));
+  }
+}
+
+void ActivationTextView::resizeEvent(QResizeEvent* event) {
+  QAbstractScrollArea::resizeEvent(event);
+  relayout();
+}
+
+void ActivationTextView::changeEvent(QEvent* event) {
+  QAbstractScrollArea::changeEvent(event);
+  if (event->type() == QEvent::FontChange) {
+    updateMetrics();
+    relayout();
+  }
+}
+
+void ActivationTextView::setHovered(int index) {
+  if (index == hovered_) return;
+  hovered_ = index;
+  viewport()->update();
+  emit characterHovered(index);
+}
+
+void ActivationTextView::mouseMoveEvent(QMouseEvent* event) {
+  setHovered(indexAt(event->position().toPoint()));
+}
+
+bool ActivationTextView::viewportEvent(QEvent* event) {
+  if (event->type() == QEvent::Leave) setHovered(-1);
+  return QAbstractScrollArea::viewportEvent(event);
+}

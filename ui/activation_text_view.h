@@ -1,0 +1,79 @@
+// ActivationTextView: a read-only text on a monospace character grid, each character's
+// background coloured by a per-character value through a colour map (NaN: no colour). Newline
+// and tab are drawn as visible glyphs (↵, →) in their own coloured cell; lines wrap at the
+// viewport's width. Only the visible lines are painted, so long texts stream in cheaply.
+// Reused by the generator and the explorer; hovering emits the character's index.
+#pragma once
+
+#include <QAbstractScrollArea>
+#include <QRawFont>
+#include <QString>
+#include <string>
+#include <vector>
+
+#include "color_map.h"
+
+class ActivationTextView : public QAbstractScrollArea {
+  Q_OBJECT
+
+ public:
+  explicit ActivationTextView(QWidget* parent = nullptr);
+
+  // Replaces the text. `values` has one entry per code point of `text` (missing entries are NaN).
+  void setText(const std::u32string& text, const std::vector<float>& values = {});
+  // Appends characters (the scroll position stays, so the start stays in view).
+  void append(const std::u32string& text, const std::vector<float>& values);
+  // Replaces every value (e.g. another neuron over the same text); size should match size().
+  void setValues(const std::vector<float>& values);
+  void clear();
+
+  void setColorMap(const colormap::ColorMap& map);
+  const colormap::ColorMap& colorMap() const { return colorMap_; }
+
+  int size() const { return static_cast<int>(text_.size()); }
+  const std::u32string& text() const { return text_; }
+  float value(int index) const { return values_[static_cast<std::size_t>(index)]; }
+  QString plainText() const;
+
+  // The character under a viewport position, or -1; the viewport rectangle of a character.
+  int indexAt(const QPoint& viewportPos) const;
+  QRect cellRect(int index) const;
+  QSize cellSize() const { return QSize(cellWidth_, cellHeight_); }
+  // The character whose cell is highlighted (a frame), -1 for none.
+  void setHighlighted(int index);
+  int highlighted() const { return highlighted_; }
+
+  // The glyph a character is drawn with: ↵ for newline, → for tab, itself otherwise.
+  static QString glyph(char32_t cp);
+
+ signals:
+  // The character under the mouse changed; -1 when the mouse left the text.
+  void characterHovered(int index);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  bool viewportEvent(QEvent* event) override;
+  void changeEvent(QEvent* event) override;
+
+ private:
+  void updateMetrics();
+  void relayout();
+  void layoutFrom(std::size_t begin);
+  void updateScrollBar();
+  void setHovered(int index);
+  int columns() const;
+
+  std::u32string text_;
+  std::vector<float> values_;
+  std::vector<int> lineStarts_;  // index of each visual line's first character
+  colormap::ColorMap colorMap_;
+  QRawFont rawFont_;  // the view font, for grid-placed ASCII glyph runs
+  int cellWidth_ = 8;
+  int cellHeight_ = 16;
+  int ascent_ = 12;
+  int margin_ = 4;
+  int hovered_ = -1;
+  int highlighted_ = -1;
+};
