@@ -5,7 +5,7 @@ For each configuration, trains the same LSTM (one-hot input, Adam, gradient clip
 carried between chunks) with Debian's python3-torch and with `cellscope-cli bench`, on the same
 machine in the same run, and prints chars/s and the ratio. Not part of the test suite.
 
-    sudo apt-get install python3-torch          # Debian 12: PyTorch 1.13
+    sudo apt-get install python3-torch libopenblas0-pthread   # PyTorch 1.13 + a real BLAS
     /usr/bin/python3 bench/compare_pytorch.py [--cli build/app/cellscope-cli] [--threads 2]
 """
 import argparse

@@ -247,7 +247,10 @@ S Model<S>::forward(const int32_t* inputs, const int32_t* targets, const ChunkSp
   }
   const int L = config_.num_layers;
   const int sub = 16;  // steps per block of the layer wavefront
-  if (B >= thread_count() || L == 1 || T < 2 * sub) {
+  // The wavefront pays a thread hand-off per block: worth it only for layers of some weight.
+  const double macs_per_step = static_cast<double>(cell_->gate_count()) * config_.hidden_size *
+                               config_.hidden_size;
+  if (B >= thread_count() || L == 1 || T < 2 * sub || macs_per_step < 131072.0) {
     // Enough streams for every thread (or nothing to overlap): layer by layer, each split.
     for (int l = 0; l < L; ++l) forward_layer(l, 0, T, B, /*split=*/true);
   } else {

@@ -26,11 +26,9 @@ void Sampler::feed(int id) {
 int64_t Sampler::prime(std::string_view prime_text) {
   state_ = model_.zero_state(1);
   int64_t unknown = 0;
-  std::vector<int32_t> ids = vocab_.encode(prime_text, &unknown);
-  if (ids.empty()) {
-    const int nl = vocab_.id_of(U'\n');
-    ids.push_back(nl >= 0 ? nl : 0);
-  }
+  const std::vector<int32_t> ids = vocab_.encode(prime_text, &unknown);
+  const int newline = vocab_.id_of(U'\n');
+  if (newline >= 0 || ids.empty()) feed(newline >= 0 ? newline : 0);
   for (int32_t id : ids) feed(id);
   return unknown;
 }

@@ -26,9 +26,11 @@ class Sampler {
  public:
   Sampler(Model<float>& model, const Vocabulary& vocab);
 
-  // Resets the state to zero and feeds `prime` (UTF-8; unknown characters follow the
-  // vocabulary's policy). With an empty prime the first input is a newline if the vocabulary
-  // has one, else character 0. Returns how many prime characters were unknown.
+  // Resets the state to zero, feeds a newline (when the vocabulary has one: a zero state is
+  // not a state the model saw during training, a line start is, and short primes read from a
+  // zero state give a few characters of noise), then `prime` (UTF-8; unknown characters follow
+  // the vocabulary's policy). Without a newline in the vocabulary an empty prime starts from
+  // character 0. Returns how many prime characters were unknown.
   int64_t prime(std::string_view prime_text);
 
   // The distribution over the next character at `temperature` (sums to 1), with top-k applied.

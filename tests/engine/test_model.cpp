@@ -194,14 +194,15 @@ TEST(Model, CarryAtHandsBackTheIntermediateState) {
 namespace cellscope {
 namespace {
 
-// Batch 1 with two threads runs the layer wavefront (model.cpp): it must equal the naive
+// Batch 1 with two threads runs the layer wavefront (model.cpp; only for layers of G·H² ≥
+// 131072 multiply-adds per step, hence H = 370): it must equal the naive
 // reference and the single-thread result, for every cell type.
 TEST(Model, BatchOneWavefrontMatchesReference) {
   for (CellType cell : {CellType::kRnn, CellType::kGru, CellType::kLstm}) {
     ModelConfig cfg;
     cfg.cell = cell;
     cfg.vocab_size = 6;
-    cfg.hidden_size = 8;
+    cfg.hidden_size = 370;  // above the wavefront's size threshold for every cell type
     cfg.num_layers = 3;
     Model<double> model(cfg);
     model.init_params(12);
@@ -217,16 +218,16 @@ TEST(Model, BatchOneWavefrontMatchesReference) {
       ModelState<double> state = model.zero_state(1);
       losses[threads - 1] =
           model.forward(in.data(), tg.data(), ChunkSpec{T, 1, 0, T}, state, false, nullptr);
-      std::vector<std::vector<double>> h(3, std::vector<double>(8, 0.0)), c = h;
+      std::vector<std::vector<double>> h(3, std::vector<double>(370, 0.0)), c = h;
       const double naive = naive_forward(model, std::vector<int>(in.begin(), in.end()),
                                          std::vector<int>(tg.begin(), tg.end()), h, c) /
                            T;
-      EXPECT_NEAR(losses[threads - 1], naive, 1e-12) << to_string(cell) << " threads " << threads;
+      EXPECT_NEAR(losses[threads - 1], naive, 1e-10) << to_string(cell) << " threads " << threads;
       for (int u = 0; u < 8; ++u) {
-        EXPECT_NEAR(state.h[2](u, 0), h[2][static_cast<std::size_t>(u)], 1e-12);
+        EXPECT_NEAR(state.h[2](u, 0), h[2][static_cast<std::size_t>(u)], 1e-9);  // 740-term sums
       }
     }
-    EXPECT_NEAR(losses[0], losses[1], 1e-12) << to_string(cell);
+    EXPECT_NEAR(losses[0], losses[1], 1e-10) << to_string(cell);
   }
   set_thread_count(1);
 }
