@@ -23,13 +23,16 @@ void Sampler::feed(int id) {
   logits_ = model_.logits().col(0);
 }
 
-int64_t Sampler::prime(std::string_view prime_text) {
+int64_t Sampler::prime(std::string_view prime_text, const std::function<void()>& after_each) {
   state_ = model_.zero_state(1);
   int64_t unknown = 0;
   const std::vector<int32_t> ids = vocab_.encode(prime_text, &unknown);
   const int newline = vocab_.id_of(U'\n');
   if (newline >= 0 || ids.empty()) feed(newline >= 0 ? newline : 0);
-  for (int32_t id : ids) feed(id);
+  for (int32_t id : ids) {
+    feed(id);
+    if (after_each) after_each();
+  }
   return unknown;
 }
 

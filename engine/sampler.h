@@ -30,8 +30,10 @@ class Sampler {
   // not a state the model saw during training, a line start is, and short primes read from a
   // zero state give a few characters of noise), then `prime` (UTF-8; unknown characters follow
   // the vocabulary's policy). Without a newline in the vocabulary an empty prime starts from
-  // character 0. Returns how many prime characters were unknown.
-  int64_t prime(std::string_view prime_text);
+  // character 0. Returns how many prime characters were unknown. `after_each` (optional) runs
+  // after each prime character is fed (not the warm-up newline): the model's caches then hold
+  // that character's activations, e.g. for colouring the prime.
+  int64_t prime(std::string_view prime_text, const std::function<void()>& after_each = {});
 
   // The distribution over the next character at `temperature` (sums to 1), with top-k applied.
   const Vec<float>& distribution(double temperature, int top_k = 0);

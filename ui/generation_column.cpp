@@ -145,8 +145,14 @@ void GenerationColumn::onChunk(const GenerationChunk& chunk) {
   distributions_.insert(distributions_.end(), chunk.distributions.begin(),
                         chunk.distributions.end());
   next_ = chunk.next;
+  if (chunk.first == 0 && chunk.primeActivations.size() == static_cast<std::size_t>(primeLength_) &&
+      view_->size() == primeLength_) {
+    const std::u32string prime = view_->text();
+    view_->setText(prime, chunk.primeActivations);  // colour the prime too
+  }
   view_->append(chunk.text, chunk.activations);
   if (colorMap_.range == cellscope::QuantityRange::kUnbounded) {
+    for (float v : chunk.primeActivations) largest_ = std::max(largest_, std::abs(v));
     for (float v : chunk.activations) largest_ = std::max(largest_, std::abs(v));
     setColorMap(colorMap_);
   }

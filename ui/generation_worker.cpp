@@ -99,11 +99,14 @@ void GenerationWorker::generate(const GenerationRequest& request) {
     const NeuronSelection& sel = request.neuron;
     cellscope::check_neuron(model.config(), sel.layer, sel.neuron, sel.quantity);
     const cellscope::SampleOptions& options = request.options;
-    summary.unknownPrime = sampler.prime(request.prime);
-    std::mt19937_64 rng(options.seed);
-
+    const cellscope::ChunkView step(model, 0, 1);
     GenerationChunk chunk;
     chunk.runId = request.runId;
+    summary.unknownPrime = sampler.prime(request.prime, [&] {
+      chunk.primeActivations.push_back(step.values(sel.layer, sel.quantity)(sel.neuron, 0));
+    });
+    std::mt19937_64 rng(options.seed);
+
     auto lastEmit = Clock::now();
     const auto flush = [&] {
       chunk.next = CharDistribution::from(sampler.distribution(options.temperature, options.top_k));
@@ -112,9 +115,9 @@ void GenerationWorker::generate(const GenerationRequest& request) {
       chunk.text.clear();
       chunk.activations.clear();
       chunk.distributions.clear();
+      chunk.primeActivations.clear();
       lastEmit = Clock::now();
     };
-    const cellscope::ChunkView step(model, 0, 1);
     for (int i = 0; i < request.length; ++i) {
       if (cancelled()) {
         summary.cancelled = true;

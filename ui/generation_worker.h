@@ -62,6 +62,7 @@ struct GenerationChunk {
   std::vector<float> activations;               // the selected neuron after each character
   std::vector<CharDistribution> distributions;  // what each character was drawn from
   CharDistribution next;                        // the distribution after the last character
+  std::vector<float> primeActivations;  // first chunk only: the neuron after each prime character
 };
 
 struct GenerationSummary {

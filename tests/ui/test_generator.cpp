@@ -221,6 +221,16 @@ TEST(GeneratorTest, SameSeedSameTextOtherSeedOtherText) {
   EXPECT_TRUE(pane.primaryColumn()->shownText().startsWith(QStringLiteral("The ")));
 }
 
+TEST(GeneratorTest, PrimeIsColouredByTheNeuronToo) {
+  GeneratorPane pane;
+  pane.applySettings(shortRun());  // prime "The "
+  pane.setModel(tinyModel());
+  ASSERT_EQ(finishedText(pane).size(), 300);
+  const ActivationTextView* view = pane.primaryColumn()->view();
+  ASSERT_EQ(view->size(), 304);
+  for (int i = 0; i < view->size(); ++i) EXPECT_FALSE(std::isnan(view->value(i))) << i;
+}
+
 TEST(GeneratorTest, DistributionSumsToOneAndSharpensAsTemperatureFalls) {
   // Argmax: the text, hence the position's logits, is the same at every temperature, so only
   // the temperature changes the distribution shown for the end of the text.
