@@ -1,7 +1,7 @@
 // MainWindow: menus, model loading through the engine's load_model_file, and settings.
 // Loading catches every exception: a bad file ends in an error box, never in a crash.
 // Settings keys: mainWindow/geometry, mainWindow/state, mainWindow/tab, lastModelPath,
-// generator/* (the GeneratorPane's GeneratorSettings).
+// generator/* (the GeneratorPane's GeneratorSettings), training/* (TrainingSettings).
 #include "main_window.h"
 
 #include <QAction>
@@ -23,6 +23,7 @@
 #include "error.h"
 #include "generator_pane.h"
 #include "model_overview_pane.h"
+#include "training_pane.h"
 
 namespace {
 
@@ -61,6 +62,14 @@ MainWindow::MainWindow(const QString& modelPath, QWidget* parent) : QMainWindow(
   tabs_->setDocumentMode(true);
   tabs_->addTab(overviewPane_, tr("Model"));
   tabs_->addTab(generatorPane_, tr("Generate"));
+  trainingPane_ = new TrainingPane;
+  tabs_->addTab(trainingPane_, tr("Train"));
+  connect(trainingPane_, &TrainingPane::openModelRequested, this, [this](const QString& path) {
+    if (openModel(path)) tabs_->setCurrentWidget(overviewPane_);
+  });
+  connect(trainingPane_, &TrainingPane::finished, this, [this] {
+    if (closeAfterTraining_) close();
+  });
   setCentralWidget(tabs_);
 
   createActions();
@@ -160,6 +169,20 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (trainingPane_->isTraining()) {
+    // Ask, then close once the worker has stopped and written its checkpoint.
+    event->ignore();
+    if (closeAfterTraining_) return;  // already stopping
+    const auto answer =
+        QMessageBox::question(this, tr("Training is running"),
+                              tr("Stop training, save a checkpoint to %1 and quit?")
+                                  .arg(trainingPane_->settings().outputPath),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+    if (answer != QMessageBox::Yes) return;
+    closeAfterTraining_ = true;
+    trainingPane_->stop();
+    return;
+  }
   writeSettings();
   event->accept();
 }
@@ -183,6 +206,7 @@ void MainWindow::readSettings() {
   generator.topK = settings.value(kTopKKey, defaults.topK).toInt();
   generator.compare = settings.value(kCompareKey, defaults.compare).toBool();
   generatorPane_->applySettings(generator);
+  trainingPane_->applySettings(readTrainingSettings(settings));
 }
 
 void MainWindow::writeSettings() const {
@@ -201,4 +225,5 @@ void MainWindow::writeSettings() const {
   settings.setValue(kArgmaxKey, generator.argmax);
   settings.setValue(kTopKKey, generator.topK);
   settings.setValue(kCompareKey, generator.compare);
+  writeTrainingSettings(settings, trainingPane_->settings());
 }

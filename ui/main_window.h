@@ -1,7 +1,8 @@
 // MainWindow: the CellScope desktop app's top-level window. It owns the loaded model file,
 // the File (Open Model…, Quit) and Help (About) menus, and the panes that show the model in a
-// QTabWidget ("Model": ModelOverviewPane, "Generate": GeneratorPane). Geometry, the last model
-// path, the current tab and the generator's settings persist through QSettings.
+// QTabWidget ("Model": ModelOverviewPane, "Generate": GeneratorPane, "Train": TrainingPane).
+// Geometry, the last model path, the current tab and the generator's and trainer's settings
+// persist through QSettings. Closing during training asks, then stops it (checkpoint) first.
 #pragma once
 
 #include <QMainWindow>
@@ -12,6 +13,7 @@ class QAction;
 class QCloseEvent;
 class GeneratorPane;
 class ModelOverviewPane;
+class TrainingPane;
 class QTabWidget;
 
 namespace cellscope {
@@ -37,6 +39,7 @@ class MainWindow : public QMainWindow {
 
   ModelOverviewPane* overviewPane() const { return overviewPane_; }
   GeneratorPane* generatorPane() const { return generatorPane_; }
+  TrainingPane* trainingPane() const { return trainingPane_; }
   QTabWidget* tabs() const { return tabs_; }
   QAction* openModelAction() const { return openModelAction_; }
   QAction* quitAction() const { return quitAction_; }
@@ -64,6 +67,8 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   ModelOverviewPane* overviewPane_ = nullptr;
   GeneratorPane* generatorPane_ = nullptr;
+  TrainingPane* trainingPane_ = nullptr;
+  bool closeAfterTraining_ = false;
   QAction* openModelAction_ = nullptr;
   QAction* quitAction_ = nullptr;
   QAction* aboutAction_ = nullptr;

@@ -378,7 +378,7 @@ TEST(GeneratorTest, MainWindowHasModelAndGenerateTabs) {
   cellscope::save_model_file(QFile::encodeName(path).toStdString(), tinyModel());
   MainWindow window;
   ASSERT_NE(window.tabs(), nullptr);
-  ASSERT_EQ(window.tabs()->count(), 2);
+  ASSERT_GE(window.tabs()->count(), 2);  // "Train" follows
   EXPECT_EQ(window.tabs()->tabText(0), QStringLiteral("Model"));
   EXPECT_EQ(window.tabs()->tabText(1), QStringLiteral("Generate"));
   EXPECT_EQ(window.tabs()->widget(1), window.generatorPane());

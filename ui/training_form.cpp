@@ -1,0 +1,371 @@
+// TrainingForm: widgets in three group boxes (Data, Model, Optimisation and intervals), the
+// presets, the corpus and output choosers, and the live parameter / memory estimate. Every
+// edit emits changed(). The settings round-trip through QSettings under "training/".
+#include "training_form.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "model.h"
+
+namespace {
+
+QSpinBox* intSpin(int lo, int hi) {
+  auto* spin = new QSpinBox;
+  spin->setRange(lo, hi);
+  return spin;
+}
+
+QDoubleSpinBox* doubleSpin(double lo, double hi, double step, int decimals) {
+  auto* spin = new QDoubleSpinBox;
+  spin->setRange(lo, hi);
+  spin->setSingleStep(step);
+  spin->setDecimals(decimals);
+  return spin;
+}
+
+QString bytesText(double bytes) {
+  return QLocale().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeSIFormat);
+}
+
+}  // namespace
+
+TrainingSettings readTrainingSettings(const QSettings& s) {
+  const TrainingSettings d;
+  TrainingSettings v;
+  const auto get = [&s](const char* key, const QVariant& fallback) {
+    return s.value(QStringLiteral("training/") + QLatin1String(key), fallback);
+  };
+  v.corpusPaths = get("corpusPaths", d.corpusPaths).toStringList();
+  v.glob = get("glob", d.glob).toString();
+  v.cell = get("cell", d.cell).toInt();
+  v.layers = get("layers", d.layers).toInt();
+  v.hiddenSize = get("hiddenSize", d.hiddenSize).toInt();
+  v.seqLength = get("seqLength", d.seqLength).toInt();
+  v.batchSize = get("batchSize", d.batchSize).toInt();
+  v.optimizer = get("optimizer", d.optimizer).toInt();
+  v.learningRate = get("learningRate", d.learningRate).toDouble();
+  v.lrDecay = get("lrDecay", d.lrDecay).toDouble();
+  v.lrDecayAfter = get("lrDecayAfter", d.lrDecayAfter).toInt();
+  v.dropout = get("dropout", d.dropout).toDouble();
+  v.clipMode = get("clipMode", d.clipMode).toInt();
+  v.gradClip = get("gradClip", d.gradClip).toDouble();
+  v.valFrac = get("valFrac", d.valFrac).toDouble();
+  v.maxEpochs = get("maxEpochs", d.maxEpochs).toInt();
+  v.evalEvery = get("evalEvery", d.evalEvery).toInt();
+  v.sampleEvery = get("sampleEvery", d.sampleEvery).toInt();
+  v.checkpointEvery = get("checkpointEvery", d.checkpointEvery).toInt();
+  v.sampleTemperature = get("sampleTemperature", d.sampleTemperature).toDouble();
+  v.outputPath = get("outputPath", d.outputPath).toString();
+  return v;
+}
+
+void writeTrainingSettings(QSettings& s, const TrainingSettings& v) {
+  s.beginGroup(QStringLiteral("training"));
+  s.setValue(QStringLiteral("corpusPaths"), v.corpusPaths);
+  s.setValue(QStringLiteral("glob"), v.glob);
+  s.setValue(QStringLiteral("cell"), v.cell);
+  s.setValue(QStringLiteral("layers"), v.layers);
+  s.setValue(QStringLiteral("hiddenSize"), v.hiddenSize);
+  s.setValue(QStringLiteral("seqLength"), v.seqLength);
+  s.setValue(QStringLiteral("batchSize"), v.batchSize);
+  s.setValue(QStringLiteral("optimizer"), v.optimizer);
+  s.setValue(QStringLiteral("learningRate"), v.learningRate);
+  s.setValue(QStringLiteral("lrDecay"), v.lrDecay);
+  s.setValue(QStringLiteral("lrDecayAfter"), v.lrDecayAfter);
+  s.setValue(QStringLiteral("dropout"), v.dropout);
+  s.setValue(QStringLiteral("clipMode"), v.clipMode);
+  s.setValue(QStringLiteral("gradClip"), v.gradClip);
+  s.setValue(QStringLiteral("valFrac"), v.valFrac);
+  s.setValue(QStringLiteral("maxEpochs"), v.maxEpochs);
+  s.setValue(QStringLiteral("evalEvery"), v.evalEvery);
+  s.setValue(QStringLiteral("sampleEvery"), v.sampleEvery);
+  s.setValue(QStringLiteral("checkpointEvery"), v.checkpointEvery);
+  s.setValue(QStringLiteral("sampleTemperature"), v.sampleTemperature);
+  s.setValue(QStringLiteral("outputPath"), v.outputPath);
+  s.endGroup();
+}
+
+double estimateTrainingBytes(const cellscope::ModelConfig& model,
+                             const cellscope::TrainConfig& train, double corpusChars) {
+  using cellscope::CellType;
+  const double P = static_cast<double>(cellscope::parameter_count(model));
+  const double H = model.hidden_size, L = model.num_layers, V = model.vocab_size;
+  const double G = model.cell == CellType::kLstm ? 4 : model.cell == CellType::kGru ? 3 : 1;
+  double k = model.cell == CellType::kLstm ? 8 : model.cell == CellType::kGru ? 6 : 3;
+  if (model.dropout > 0.0) k += 1;
+  const double N = static_cast<double>(train.k2()) * train.batch_size;
+  const double floats = 4 * P + N * (L * k * H + V + 2 * H + G * H);
+  return 4 * floats + corpusChars * (V <= 256 ? 1 : 4);
+}
+
+TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
+  presetCombo_ = new QComboBox;
+  presetCombo_->setObjectName(QStringLiteral("presetCombo"));
+  presetCombo_->addItems({tr("char-rnn defaults (2x128 LSTM)"), tr("Fast small (1x64 LSTM)"),
+                          tr("Quality (2x512 LSTM)")});
+  auto* presetButton = new QPushButton(tr("Apply"));
+  connect(presetButton, &QPushButton::clicked, this,
+          [this] { applyPreset(presetCombo_->currentIndex()); });
+
+  corpusEdit_ = new QLineEdit;
+  corpusEdit_->setObjectName(QStringLiteral("corpusEdit"));
+  corpusEdit_->setPlaceholderText(tr("Text files or folders, separated by ';'"));
+  auto* filesButton = new QPushButton(tr("Files…"));
+  auto* folderButton = new QPushButton(tr("Folder…"));
+  connect(filesButton, &QPushButton::clicked, this, &TrainingForm::chooseFiles);
+  connect(folderButton, &QPushButton::clicked, this, &TrainingForm::chooseFolder);
+  auto* corpusRow = new QHBoxLayout;
+  corpusRow->addWidget(corpusEdit_, 1);
+  corpusRow->addWidget(filesButton);
+  corpusRow->addWidget(folderButton);
+  globEdit_ = new QLineEdit;
+  corpusLabel_ = new QLabel(tr("Not loaded yet"));
+  corpusLabel_->setWordWrap(true);
+  outputEdit_ = new QLineEdit;
+  outputEdit_->setObjectName(QStringLiteral("outputEdit"));
+  auto* outputButton = new QPushButton(tr("…"));
+  connect(outputButton, &QPushButton::clicked, this, &TrainingForm::chooseOutput);
+  auto* outputRow = new QHBoxLayout;
+  outputRow->addWidget(outputEdit_, 1);
+  outputRow->addWidget(outputButton);
+
+  auto* data = new QFormLayout;
+  data->addRow(tr("Preset"), presetCombo_);
+  data->addRow(QString(), presetButton);
+  data->addRow(tr("Corpus"), corpusRow);
+  data->addRow(tr("Glob in folders"), globEdit_);
+  data->addRow(tr("Loaded"), corpusLabel_);
+  data->addRow(tr("Output model"), outputRow);
+
+  cellCombo_ = new QComboBox;
+  cellCombo_->addItems({tr("RNN"), tr("GRU"), tr("LSTM")});  // CellType order
+  layersSpin_ = intSpin(1, 8);
+  hiddenSpin_ = intSpin(4, 4096);
+  seqSpin_ = intSpin(2, 1000);
+  batchSpin_ = intSpin(1, 1024);
+  dropoutSpin_ = doubleSpin(0.0, 0.9, 0.05, 2);
+  parameterLabel_ = new QLabel;
+  parameterLabel_->setObjectName(QStringLiteral("parameterLabel"));
+  memoryLabel_ = new QLabel;
+  memoryLabel_->setObjectName(QStringLiteral("memoryLabel"));
+  auto* model = new QFormLayout;
+  model->addRow(tr("Cell"), cellCombo_);
+  model->addRow(tr("Layers"), layersSpin_);
+  model->addRow(tr("Size"), hiddenSpin_);
+  model->addRow(tr("Sequence length"), seqSpin_);
+  model->addRow(tr("Batch"), batchSpin_);
+  model->addRow(tr("Dropout"), dropoutSpin_);
+  model->addRow(tr("Parameters"), parameterLabel_);
+  model->addRow(tr("Memory"), memoryLabel_);
+
+  optimizerCombo_ = new QComboBox;
+  optimizerCombo_->addItems({tr("Adam"), tr("RMSProp"), tr("SGD")});  // OptimizerType order
+  lrSpin_ = doubleSpin(1e-6, 10.0, 1e-4, 6);
+  decaySpin_ = doubleSpin(0.01, 1.0, 0.01, 3);
+  decayAfterSpin_ = intSpin(0, 10000);
+  clipCombo_ = new QComboBox;
+  clipCombo_->addItems({tr("Value"), tr("Norm")});  // ClipMode order
+  clipSpin_ = doubleSpin(0.0, 1000.0, 0.5, 2);
+  valFracSpin_ = doubleSpin(0.0, 0.5, 0.01, 3);
+  maxEpochsSpin_ = intSpin(0, 100000);
+  maxEpochsSpin_->setSpecialValueText(tr("until stopped"));
+  evalSpin_ = intSpin(0, 1000000);
+  sampleSpin_ = intSpin(0, 1000000);
+  sampleSpin_->setSpecialValueText(tr("never"));
+  checkpointSpin_ = intSpin(0, 1000000);
+  temperatureSpin_ = doubleSpin(0.05, 3.0, 0.05, 2);
+  auto* optim = new QFormLayout;
+  optim->addRow(tr("Optimizer"), optimizerCombo_);
+  optim->addRow(tr("Learning rate"), lrSpin_);
+  optim->addRow(tr("Decay ×"), decaySpin_);
+  optim->addRow(tr("… after epoch"), decayAfterSpin_);
+  optim->addRow(tr("Clip"), clipCombo_);
+  optim->addRow(tr("Clip threshold"), clipSpin_);
+  optim->addRow(tr("Validation fraction"), valFracSpin_);
+  optim->addRow(tr("Max epochs"), maxEpochsSpin_);
+  optim->addRow(tr("Validate every"), evalSpin_);
+  optim->addRow(tr("Sample every"), sampleSpin_);
+  optim->addRow(tr("Sample temperature"), temperatureSpin_);
+  optim->addRow(tr("Checkpoint every"), checkpointSpin_);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  const auto group = [layout](const QString& title, QLayout* inner) {
+    auto* box = new QGroupBox(title);
+    box->setLayout(inner);
+    layout->addWidget(box);
+  };
+  group(tr("Data"), data);
+  group(tr("Model"), model);
+  group(tr("Optimisation and intervals"), optim);
+  layout->addStretch(1);
+
+  applySettings(TrainingSettings());
+  for (auto* spin : findChildren<QSpinBox*>())
+    connect(spin, &QSpinBox::valueChanged, this, &TrainingForm::updateEstimates);
+  for (auto* spin : findChildren<QDoubleSpinBox*>())
+    connect(spin, &QDoubleSpinBox::valueChanged, this, &TrainingForm::updateEstimates);
+  connect(cellCombo_, &QComboBox::currentIndexChanged, this, &TrainingForm::updateEstimates);
+}
+
+TrainingSettings TrainingForm::settings() const {
+  TrainingSettings v;
+  v.corpusPaths = corpusEdit_->text().split(QLatin1Char(';'), Qt::SkipEmptyParts);
+  for (QString& path : v.corpusPaths) path = path.trimmed();
+  v.glob = globEdit_->text().trimmed().isEmpty() ? QStringLiteral("*") : globEdit_->text();
+  v.cell = cellCombo_->currentIndex();
+  v.layers = layersSpin_->value();
+  v.hiddenSize = hiddenSpin_->value();
+  v.seqLength = seqSpin_->value();
+  v.batchSize = batchSpin_->value();
+  v.optimizer = optimizerCombo_->currentIndex();
+  v.learningRate = lrSpin_->value();
+  v.lrDecay = decaySpin_->value();
+  v.lrDecayAfter = decayAfterSpin_->value();
+  v.dropout = dropoutSpin_->value();
+  v.clipMode = clipCombo_->currentIndex();
+  v.gradClip = clipSpin_->value();
+  v.valFrac = valFracSpin_->value();
+  v.maxEpochs = maxEpochsSpin_->value();
+  v.evalEvery = evalSpin_->value();
+  v.sampleEvery = sampleSpin_->value();
+  v.checkpointEvery = checkpointSpin_->value();
+  v.sampleTemperature = temperatureSpin_->value();
+  v.outputPath = outputEdit_->text().trimmed();
+  return v;
+}
+
+void TrainingForm::applySettings(const TrainingSettings& v) {
+  corpusEdit_->setText(v.corpusPaths.join(QStringLiteral("; ")));
+  globEdit_->setText(v.glob);
+  cellCombo_->setCurrentIndex(v.cell);
+  layersSpin_->setValue(v.layers);
+  hiddenSpin_->setValue(v.hiddenSize);
+  seqSpin_->setValue(v.seqLength);
+  batchSpin_->setValue(v.batchSize);
+  optimizerCombo_->setCurrentIndex(v.optimizer);
+  lrSpin_->setValue(v.learningRate);
+  decaySpin_->setValue(v.lrDecay);
+  decayAfterSpin_->setValue(v.lrDecayAfter);
+  dropoutSpin_->setValue(v.dropout);
+  clipCombo_->setCurrentIndex(v.clipMode);
+  clipSpin_->setValue(v.gradClip);
+  valFracSpin_->setValue(v.valFrac);
+  maxEpochsSpin_->setValue(v.maxEpochs);
+  evalSpin_->setValue(v.evalEvery);
+  sampleSpin_->setValue(v.sampleEvery);
+  checkpointSpin_->setValue(v.checkpointEvery);
+  temperatureSpin_->setValue(v.sampleTemperature);
+  outputEdit_->setText(v.outputPath);
+  updateEstimates();
+}
+
+void TrainingForm::applyPreset(int preset) {
+  // Model and optimisation only: the corpus, output and intervals stay as they are.
+  const TrainingSettings d;
+  TrainingSettings v = settings();
+  v.cell = d.cell;
+  v.layers = d.layers;
+  v.hiddenSize = d.hiddenSize;
+  v.seqLength = d.seqLength;
+  v.batchSize = d.batchSize;
+  v.optimizer = d.optimizer;
+  v.learningRate = d.learningRate;
+  v.lrDecay = d.lrDecay;
+  v.lrDecayAfter = d.lrDecayAfter;
+  v.dropout = d.dropout;
+  v.clipMode = d.clipMode;
+  v.gradClip = d.gradClip;
+  if (preset == kFastSmall) {
+    v.layers = 1;
+    v.hiddenSize = 64;
+    v.batchSize = 32;
+  } else if (preset == kQuality) {
+    v.hiddenSize = 512;
+    v.seqLength = 100;
+    v.batchSize = 64;
+    v.dropout = 0.5;
+  }
+  presetCombo_->setCurrentIndex(preset);
+  applySettings(v);
+}
+
+TrainingRequest TrainingForm::request() const {
+  const TrainingSettings v = settings();
+  TrainingRequest r;
+  for (const QString& path : v.corpusPaths)
+    r.corpusPaths.push_back(QDir::toNativeSeparators(path).toStdString());
+  r.glob = v.glob.toStdString();
+  r.model.cell = static_cast<cellscope::CellType>(v.cell);
+  r.model.num_layers = v.layers;
+  r.model.hidden_size = v.hiddenSize;
+  r.model.dropout = v.dropout;
+  r.model.vocab_size = vocabSize_;
+  cellscope::TrainConfig& t = r.train;
+  t.seq_length = v.seqLength;
+  t.batch_size = v.batchSize;
+  t.optimizer = static_cast<cellscope::OptimizerType>(v.optimizer);
+  t.learning_rate = v.learningRate;
+  t.lr_decay = v.lrDecay;
+  t.lr_decay_after = v.lrDecayAfter;
+  t.clip_mode = static_cast<cellscope::ClipMode>(v.clipMode);
+  t.grad_clip = v.gradClip;
+  t.val_frac = v.valFrac;
+  t.max_epochs = v.maxEpochs;
+  t.eval_every = v.evalEvery;
+  t.sample_every = v.sampleEvery;
+  t.checkpoint_every = v.checkpointEvery;
+  t.sample_temperature = v.sampleTemperature;
+  r.outputPath = v.outputPath.toStdString();
+  return r;
+}
+
+void TrainingForm::setCorpusInfo(const TrainingCorpusInfo& info) {
+  vocabSize_ = info.vocabSize;
+  corpusChars_ = static_cast<double>(info.trainChars + info.valChars);
+  corpusLabel_->setText(tr("%n file(s), %1, %2 + %3 characters, vocabulary %4", nullptr, info.files)
+                            .arg(bytesText(static_cast<double>(info.bytes)),
+                                 QLocale().toString(info.trainChars),
+                                 QLocale().toString(info.valChars))
+                            .arg(info.vocabSize));
+  updateEstimates();
+}
+
+void TrainingForm::chooseFiles() {
+  const QStringList files = QFileDialog::getOpenFileNames(this, tr("Corpus files"));
+  if (!files.isEmpty()) corpusEdit_->setText(files.join(QStringLiteral("; ")));
+}
+
+void TrainingForm::chooseFolder() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Corpus folder"));
+  if (!dir.isEmpty()) corpusEdit_->setText(dir);
+}
+
+void TrainingForm::chooseOutput() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Output model"), outputEdit_->text(),
+                                                    tr("CellScope models (*.csm)"));
+  if (!path.isEmpty()) outputEdit_->setText(path);
+}
+
+void TrainingForm::updateEstimates() {
+  const TrainingRequest r = request();
+  const auto params = static_cast<qlonglong>(cellscope::parameter_count(r.model));
+  parameterLabel_->setText(
+      tr("%1 (vocabulary %2)").arg(QLocale().toString(params)).arg(vocabSize_));
+  memoryLabel_->setText(tr("≈ %1 for training")
+                            .arg(bytesText(estimateTrainingBytes(r.model, r.train, corpusChars_))));
+  emit changed();
+}

@@ -1,0 +1,115 @@
+// TrainingForm: the training pane's configuration — corpus (files, or a folder and a glob),
+// architecture, optimisation, intervals and the output file, with presets (char-rnn defaults,
+// fast small, quality) and, before starting, the parameter count and a training-memory
+// estimate. TrainingSettings is its persistent state (MainWindow saves it with its settings).
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include "training_worker.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSettings;
+class QSpinBox;
+
+struct TrainingSettings {
+  QStringList corpusPaths;  // files or folders
+  QString glob = QStringLiteral("*");
+  int cell = 2;  // cellscope::CellType
+  int layers = 2;
+  int hiddenSize = 128;
+  int seqLength = 50;
+  int batchSize = 50;
+  int optimizer = 0;  // cellscope::OptimizerType
+  double learningRate = 2e-3;
+  double lrDecay = 0.97;
+  int lrDecayAfter = 10;
+  double dropout = 0.0;
+  int clipMode = 0;  // cellscope::ClipMode
+  double gradClip = 5.0;
+  double valFrac = 0.05;
+  int maxEpochs = 50;  // 0: until stopped
+  int evalEvery = 200;
+  int sampleEvery = 200;
+  int checkpointEvery = 500;
+  double sampleTemperature = 0.8;
+  QString outputPath;
+};
+
+// Under the "training/" group of `settings`.
+TrainingSettings readTrainingSettings(const QSettings& settings);
+void writeTrainingSettings(QSettings& settings, const TrainingSettings& values);
+
+// Training memory in bytes (docs/performance.md): 4·P floats for parameters, gradients and
+// Adam's moments, activations for T·B characters, plus the encoded text (`corpusChars`).
+double estimateTrainingBytes(const cellscope::ModelConfig& model,
+                             const cellscope::TrainConfig& train, double corpusChars);
+
+class TrainingForm : public QWidget {
+  Q_OBJECT
+
+ public:
+  enum Preset { kCharRnnDefaults = 0, kFastSmall = 1, kQuality = 2 };
+
+  explicit TrainingForm(QWidget* parent = nullptr);
+
+  TrainingSettings settings() const;
+  void applySettings(const TrainingSettings& settings);
+  void applyPreset(int preset);
+  // The request for these settings (resumePath left empty).
+  TrainingRequest request() const;
+
+  // The vocabulary size used for the parameter count (65 until a corpus is loaded) and the
+  // corpus size in characters for the memory estimate.
+  void setCorpusInfo(const TrainingCorpusInfo& info);
+
+  QLabel* parameterLabel() const { return parameterLabel_; }
+  QLabel* memoryLabel() const { return memoryLabel_; }
+  QLabel* corpusLabel() const { return corpusLabel_; }
+  QComboBox* presetCombo() const { return presetCombo_; }
+  QSpinBox* layersSpin() const { return layersSpin_; }
+  QSpinBox* hiddenSpin() const { return hiddenSpin_; }
+  QLineEdit* outputEdit() const { return outputEdit_; }
+
+ signals:
+  void changed();
+
+ private:
+  void chooseFiles();
+  void chooseFolder();
+  void chooseOutput();
+  void updateEstimates();
+
+  int vocabSize_ = 65;
+  double corpusChars_ = 0.0;
+  QComboBox* presetCombo_ = nullptr;
+  QLineEdit* corpusEdit_ = nullptr;
+  QLineEdit* globEdit_ = nullptr;
+  QLabel* corpusLabel_ = nullptr;
+  QComboBox* cellCombo_ = nullptr;
+  QSpinBox* layersSpin_ = nullptr;
+  QSpinBox* hiddenSpin_ = nullptr;
+  QSpinBox* seqSpin_ = nullptr;
+  QSpinBox* batchSpin_ = nullptr;
+  QComboBox* optimizerCombo_ = nullptr;
+  QDoubleSpinBox* lrSpin_ = nullptr;
+  QDoubleSpinBox* decaySpin_ = nullptr;
+  QSpinBox* decayAfterSpin_ = nullptr;
+  QDoubleSpinBox* dropoutSpin_ = nullptr;
+  QComboBox* clipCombo_ = nullptr;
+  QDoubleSpinBox* clipSpin_ = nullptr;
+  QDoubleSpinBox* valFracSpin_ = nullptr;
+  QSpinBox* maxEpochsSpin_ = nullptr;
+  QSpinBox* evalSpin_ = nullptr;
+  QSpinBox* sampleSpin_ = nullptr;
+  QSpinBox* checkpointSpin_ = nullptr;
+  QDoubleSpinBox* temperatureSpin_ = nullptr;
+  QLineEdit* outputEdit_ = nullptr;
+  QLabel* parameterLabel_ = nullptr;
+  QLabel* memoryLabel_ = nullptr;
+};

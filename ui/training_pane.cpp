@@ -1,0 +1,313 @@
+// TrainingPane: layout (form | plots and progress | samples and checkpoints, in a splitter),
+// the button state machine (Idle → Running ⇄ Pausing/Paused → Stopping → Idle) and the slots
+// that turn the worker's value-type signals into plots, labels and list entries.
+#include "training_pane.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QThread>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "training_plots.h"
+
+namespace {
+
+constexpr int kTextRole = Qt::UserRole;
+constexpr int kPathRole = Qt::UserRole;
+
+QString duration(double seconds) {
+  if (seconds < 0 || !std::isfinite(seconds)) return QStringLiteral("—");
+  const auto s = static_cast<qint64>(seconds + 0.5);
+  return QStringLiteral("%1:%2:%3")
+      .arg(s / 3600)
+      .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+      .arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString lossText(double loss) {
+  return std::isfinite(loss) ? QString::number(loss, 'f', 3) : QStringLiteral("—");
+}
+
+QPushButton* button(const QString& text, const char* name) {
+  auto* b = new QPushButton(text);
+  b->setObjectName(QLatin1String(name));
+  return b;
+}
+
+}  // namespace
+
+TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
+  form_ = new TrainingForm;
+  startButton_ = button(tr("Start"), "startButton");
+  resumeFileButton_ = button(tr("Resume from file…"), "resumeFileButton");
+  pauseButton_ = button(tr("Pause"), "pauseButton");
+  resumeButton_ = button(tr("Resume"), "resumeButton");
+  stopButton_ = button(tr("Stop"), "stopButton");
+  connect(startButton_, &QPushButton::clicked, this, &TrainingPane::start);
+  connect(resumeFileButton_, &QPushButton::clicked, this, &TrainingPane::chooseResumeFile);
+  connect(pauseButton_, &QPushButton::clicked, this, &TrainingPane::pause);
+  connect(resumeButton_, &QPushButton::clicked, this, &TrainingPane::resume);
+  connect(stopButton_, &QPushButton::clicked, this, &TrainingPane::stop);
+  auto* buttons = new QGridLayout;
+  buttons->addWidget(startButton_, 0, 0);
+  buttons->addWidget(resumeFileButton_, 0, 1);
+  buttons->addWidget(pauseButton_, 1, 0);
+  buttons->addWidget(resumeButton_, 1, 1);
+  buttons->addWidget(stopButton_, 2, 0, 1, 2);
+
+  auto* formPage = new QWidget;
+  auto* formLayout = new QVBoxLayout(formPage);
+  formLayout->addWidget(form_);
+  formLayout->addLayout(buttons);
+  auto* formScroll = new QScrollArea;
+  formScroll->setWidget(formPage);
+  formScroll->setWidgetResizable(true);
+  formScroll->setMinimumWidth(formPage->sizeHint().width() + 20);
+
+  progressBar_ = new QProgressBar;
+  progressBar_->setObjectName(QStringLiteral("progressBar"));
+  progressBar_->setRange(0, 1000);
+  progressBar_->setValue(0);
+  progressBar_->setTextVisible(false);
+  progressBar_->setFormat(tr("no stop condition: runs until stopped"));
+  progressLabel_ = new QLabel(tr("Not training"));
+  progressLabel_->setObjectName(QStringLiteral("progressLabel"));
+  statusLabel_ = new QLabel;
+  statusLabel_->setObjectName(QStringLiteral("statusLabel"));
+  statusLabel_->setWordWrap(true);
+  statusLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  plots_ = new TrainingPlots;
+  auto* center = new QWidget;
+  auto* centerLayout = new QVBoxLayout(center);
+  centerLayout->addWidget(progressBar_);
+  centerLayout->addWidget(progressLabel_);
+  centerLayout->addWidget(statusLabel_);
+  centerLayout->addWidget(plots_, 1);
+
+  sampleList_ = new QListWidget;
+  sampleList_->setObjectName(QStringLiteral("sampleList"));
+  sampleView_ = new QPlainTextEdit;
+  sampleView_->setObjectName(QStringLiteral("sampleView"));
+  sampleView_->setReadOnly(true);
+  sampleView_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  connect(sampleList_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
+    sampleView_->setPlainText(item ? item->data(kTextRole).toString() : QString());
+  });
+  checkpointList_ = new QListWidget;
+  checkpointList_->setObjectName(QStringLiteral("checkpointList"));
+  openCheckpointButton_ = button(tr("Open in Model tab"), "openCheckpointButton");
+  openCheckpointButton_->setEnabled(false);
+  connect(checkpointList_, &QListWidget::currentItemChanged, this,
+          [this](QListWidgetItem* item) { openCheckpointButton_->setEnabled(item != nullptr); });
+  connect(openCheckpointButton_, &QPushButton::clicked, this, [this] {
+    if (QListWidgetItem* item = checkpointList_->currentItem())
+      emit openModelRequested(item->data(kPathRole).toString());
+  });
+  auto* right = new QWidget;
+  auto* rightLayout = new QVBoxLayout(right);
+  rightLayout->addWidget(new QLabel(tr("Samples")));
+  rightLayout->addWidget(sampleList_, 2);
+  rightLayout->addWidget(sampleView_, 3);
+  rightLayout->addWidget(new QLabel(tr("Checkpoints")));
+  rightLayout->addWidget(checkpointList_, 1);
+  rightLayout->addWidget(openCheckpointButton_);
+
+  auto* splitter = new QSplitter;
+  splitter->addWidget(formScroll);
+  splitter->addWidget(center);
+  splitter->addWidget(right);
+  splitter->setStretchFactor(1, 3);
+  splitter->setStretchFactor(2, 1);
+  splitter->setSizes({360, 640, 340});
+  auto* layout = new QHBoxLayout(this);
+  layout->addWidget(splitter);
+
+  thread_ = new QThread(this);
+  thread_->setObjectName(QStringLiteral("trainingThread"));
+  worker_ = new TrainingWorker;
+  worker_->moveToThread(thread_);
+  connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(worker_, &TrainingWorker::status, this, [this](const QString& s) { showStatus(s); });
+  connect(worker_, &TrainingWorker::corpusLoaded, this, &TrainingPane::onCorpusLoaded);
+  connect(worker_, &TrainingWorker::iterations, this, &TrainingPane::onIterations);
+  connect(worker_, &TrainingWorker::validation, this, [this](const TrainingValidation& event) {
+    lastValLoss_ = event.valLoss;
+    plots_->addValidation(event);
+  });
+  connect(worker_, &TrainingWorker::sample, this, &TrainingPane::onSample);
+  connect(worker_, &TrainingWorker::checkpoint, this, &TrainingPane::onCheckpoint);
+  connect(worker_, &TrainingWorker::paused, this, [this](qint64 iteration) {
+    if (state_ != State::kPausing) return;
+    lastIteration_ = iteration;
+    setState(State::kPaused);
+    showStatus(tr("Paused at iteration %1").arg(iteration));
+  });
+  connect(worker_, &TrainingWorker::finished, this, &TrainingPane::onFinished);
+  thread_->start();
+  setState(State::kIdle);
+}
+
+TrainingPane::~TrainingPane() {
+  worker_->stop();
+  thread_->quit();
+  thread_->wait();
+}
+
+void TrainingPane::start() {
+  launch(form_->request());
+}
+
+void TrainingPane::startFrom(const QString& resumePath) {
+  TrainingRequest request = form_->request();
+  request.resumePath = QDir::toNativeSeparators(resumePath).toStdString();
+  launch(std::move(request));
+}
+
+void TrainingPane::chooseResumeFile() {
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Resume from model"), form_->outputEdit()->text(),
+                                   tr("CellScope models (*.csm);;All files (*)"));
+  if (!path.isEmpty()) startFrom(path);
+}
+
+void TrainingPane::launch(TrainingRequest request) {
+  if (isTraining()) return;
+  if (request.corpusPaths.empty()) {
+    showStatus(tr("Choose a corpus first: text files, or a folder and a glob."), true);
+    return;
+  }
+  if (request.outputPath.empty()) {
+    const QFileInfo first(QString::fromStdString(request.corpusPaths.front()));
+    const QString dir = first.isDir() ? first.absoluteFilePath() : first.absolutePath();
+    const QString output = QDir(dir).filePath(QStringLiteral("model.csm"));
+    form_->outputEdit()->setText(output);
+    request.outputPath = output.toStdString();
+  }
+  plots_->clear();
+  sampleList_->clear();
+  sampleView_->clear();
+  checkpointList_->clear();
+  lastIteration_ = 0;
+  lastValLoss_ = std::nan("");
+  progressBar_->setRange(0, 0);  // busy while the corpus loads
+  worker_->prepare();
+  setState(State::kRunning);
+  QMetaObject::invokeMethod(worker_, "train", Qt::QueuedConnection,
+                            Q_ARG(TrainingRequest, std::move(request)));
+}
+
+void TrainingPane::pause() {
+  if (state_ != State::kRunning) return;
+  worker_->setPaused(true);
+  setState(State::kPausing);
+  showStatus(tr("Pausing after this iteration…"));
+}
+
+void TrainingPane::resume() {
+  if (state_ != State::kPaused && state_ != State::kPausing) return;
+  worker_->setPaused(false);
+  setState(State::kRunning);
+  showStatus(tr("Training…"));
+}
+
+void TrainingPane::stop() {
+  if (!isTraining() || state_ == State::kStopping) return;
+  worker_->stop();
+  setState(State::kStopping);
+  showStatus(tr("Stopping: validating and writing the checkpoint…"));
+}
+
+void TrainingPane::setState(State state) {
+  state_ = state;
+  const bool idle = state == State::kIdle;
+  form_->setEnabled(idle);
+  startButton_->setEnabled(idle);
+  resumeFileButton_->setEnabled(idle);
+  pauseButton_->setEnabled(state == State::kRunning);
+  resumeButton_->setEnabled(state == State::kPaused || state == State::kPausing);
+  stopButton_->setEnabled(!idle && state != State::kStopping);
+}
+
+void TrainingPane::onCorpusLoaded(const TrainingCorpusInfo& info) {
+  form_->setCorpusInfo(info);
+  progressBar_->setRange(0, 1000);
+  progressBar_->setValue(0);
+  const cellscope::ModelConfig& m = info.model;
+  showStatus(tr("Training a %1 %2x%3%4")
+                 .arg(QString::fromStdString(cellscope::to_string(m.cell)))
+                 .arg(m.num_layers)
+                 .arg(m.hidden_size)
+                 .arg(info.startIteration > 0
+                          ? tr(", resumed at iteration %1").arg(info.startIteration)
+                          : QString()));
+}
+
+void TrainingPane::onIterations(const TrainingIterations& events) {
+  if (events.iterations.empty()) return;
+  lastIteration_ = events.lastIteration();
+  plots_->addIterations(events);
+  progressBar_->setTextVisible(events.progress < 0);  // "no stop condition" when unknown
+  if (events.progress >= 0) progressBar_->setValue(static_cast<int>(events.progress * 1000));
+  progressLabel_->setText(tr("Epoch %1 · iteration %2 · loss %3 · val %4 · %5 chars/s · lr %6 · "
+                             "ETA %7")
+                              .arg(events.epoch, 0, 'f', 2)
+                              .arg(QLocale().toString(lastIteration_))
+                              .arg(lossText(events.losses.back()), lossText(lastValLoss_))
+                              .arg(QLocale().toString(events.charsPerSecond, 'f', 0))
+                              .arg(events.learningRate, 0, 'g', 3)
+                              .arg(duration(events.etaSeconds)));
+}
+
+void TrainingPane::onSample(const TrainingSample& event) {
+  const QString firstLine = event.text.section(QLatin1Char('\n'), 0, 0, QString::SectionSkipEmpty);
+  auto* item = new QListWidgetItem(
+      tr("%1 · val %2 · %3").arg(event.iteration).arg(lossText(event.valLoss), firstLine.left(60)));
+  item->setData(kTextRole, event.text);
+  item->setToolTip(tr("Iteration %1, temperature %2").arg(event.iteration).arg(event.temperature));
+  sampleList_->addItem(item);
+  if (sampleList_->currentRow() < 0 || sampleList_->currentRow() == sampleList_->count() - 2)
+    sampleList_->setCurrentItem(item);  // follow the newest unless the user picked another
+}
+
+void TrainingPane::onCheckpoint(const TrainingCheckpoint& event) {
+  auto* item = new QListWidgetItem(tr("%1 · iteration %2 · val %3")
+                                       .arg(QFileInfo(event.path).fileName())
+                                       .arg(event.iteration)
+                                       .arg(lossText(event.valLoss)));
+  item->setData(kPathRole, QFileInfo(event.path).absoluteFilePath());
+  item->setToolTip(event.path);
+  checkpointList_->addItem(item);
+}
+
+void TrainingPane::onFinished(const TrainingFinished& result) {
+  setState(State::kIdle);
+  progressBar_->setRange(0, 1000);
+  if (result.ok) {
+    showStatus(tr("Finished at iteration %1 (%2), validation loss %3")
+                   .arg(result.iterations)
+                   .arg(result.message, lossText(result.valLoss)));
+  } else {
+    showStatus(result.message, true);
+    emit errorOccurred(result.message);
+  }
+  emit finished(result);
+}
+
+void TrainingPane::showStatus(const QString& text, bool error) {
+  statusLabel_->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+  statusLabel_->setText(text);
+}

@@ -1,0 +1,95 @@
+// TrainingPane: the "Train" tab. A TrainingForm on the left; Start, Pause, Resume, Stop and
+// "Resume from file…"; a progress bar with epoch, iteration, chars/s and ETA; the live
+// TrainingPlots; the sample timeline (click a sample to read it) and the checkpoints list
+// ("Open in Model tab"). Training runs in a TrainingWorker on the pane's own QThread.
+#pragma once
+
+#include <QString>
+#include <QWidget>
+
+#include "training_form.h"
+#include "training_worker.h"
+
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QThread;
+class TrainingPlots;
+
+class TrainingPane : public QWidget {
+  Q_OBJECT
+
+ public:
+  enum class State { kIdle, kRunning, kPausing, kPaused, kStopping };
+
+  explicit TrainingPane(QWidget* parent = nullptr);
+  ~TrainingPane() override;  // stops a run and waits for the worker (it writes its checkpoint)
+
+  TrainingSettings settings() const { return form_->settings(); }
+  void applySettings(const TrainingSettings& settings) { form_->applySettings(settings); }
+
+  State state() const { return state_; }
+  bool isTraining() const { return state_ != State::kIdle; }
+  qint64 lastIteration() const { return lastIteration_; }
+
+  // Starts a new model from the form, or continues the model in `path` (the form's rates and
+  // intervals apply; architecture, batch and sequence length come from the file).
+  void start();
+  void startFrom(const QString& resumePath);
+  void pause();
+  void resume();
+  void stop();  // asynchronous: finished() follows once the checkpoint is written
+
+  TrainingForm* form() const { return form_; }
+  TrainingPlots* plots() const { return plots_; }
+  QPushButton* startButton() const { return startButton_; }
+  QPushButton* resumeFileButton() const { return resumeFileButton_; }
+  QPushButton* pauseButton() const { return pauseButton_; }
+  QPushButton* resumeButton() const { return resumeButton_; }
+  QPushButton* stopButton() const { return stopButton_; }
+  QProgressBar* progressBar() const { return progressBar_; }
+  QLabel* progressLabel() const { return progressLabel_; }
+  QLabel* statusLabel() const { return statusLabel_; }
+  QListWidget* sampleList() const { return sampleList_; }
+  QPlainTextEdit* sampleView() const { return sampleView_; }
+  QListWidget* checkpointList() const { return checkpointList_; }
+  QPushButton* openCheckpointButton() const { return openCheckpointButton_; }
+
+ signals:
+  void openModelRequested(const QString& path);
+  void finished(const TrainingFinished& result);
+  void errorOccurred(const QString& message);
+
+ private:
+  void launch(TrainingRequest request);
+  void chooseResumeFile();
+  void setState(State state);
+  void onCorpusLoaded(const TrainingCorpusInfo& info);
+  void onIterations(const TrainingIterations& events);
+  void onSample(const TrainingSample& event);
+  void onCheckpoint(const TrainingCheckpoint& event);
+  void onFinished(const TrainingFinished& result);
+  void showStatus(const QString& text, bool error = false);
+
+  State state_ = State::kIdle;
+  qint64 lastIteration_ = 0;
+  double lastValLoss_ = 0.0;
+  TrainingForm* form_ = nullptr;
+  TrainingPlots* plots_ = nullptr;
+  QPushButton* startButton_ = nullptr;
+  QPushButton* resumeFileButton_ = nullptr;
+  QPushButton* pauseButton_ = nullptr;
+  QPushButton* resumeButton_ = nullptr;
+  QPushButton* stopButton_ = nullptr;
+  QProgressBar* progressBar_ = nullptr;
+  QLabel* progressLabel_ = nullptr;
+  QLabel* statusLabel_ = nullptr;
+  QListWidget* sampleList_ = nullptr;
+  QPlainTextEdit* sampleView_ = nullptr;
+  QListWidget* checkpointList_ = nullptr;
+  QPushButton* openCheckpointButton_ = nullptr;
+  QThread* thread_ = nullptr;
+  TrainingWorker* worker_ = nullptr;
+};

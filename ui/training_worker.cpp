@@ -1,0 +1,179 @@
+// TrainingWorker's run: load_corpus (with the resumed file's vocabulary when resuming), a
+// Trainer reporting dL/dh norms, and an Observer that batches iteration events for at most
+// kIterationMilliseconds and flushes them before every other event, before a pause and at the
+// end, so the GUI never sees events out of order.
+#include "training_worker.h"
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <memory>
+
+#include "checkpoint.h"
+#include "corpus.h"
+#include "error.h"
+#include "trainer.h"
+
+class TrainingWorker::Observer : public cellscope::TrainingObserver {
+ public:
+  explicit Observer(TrainingWorker& worker) : worker_(worker) {}
+
+  void on_iteration(const cellscope::IterationEvent& ev) override {
+    pending_.iterations.push_back(ev.iteration);
+    pending_.losses.push_back(ev.loss);
+    pending_.gradNorms.push_back(ev.grad_norm);
+    if (ev.clipped) ++clipped_;
+    pending_.epoch = ev.epoch;
+    pending_.learningRate = ev.learning_rate;
+    pending_.charsPerSecond = ev.chars_per_sec;
+    pending_.seconds = ev.seconds;
+    pending_.etaSeconds = ev.eta_seconds;
+    pending_.progress = ev.progress;
+    pending_.dhNorms = ev.dh_norms;
+    lastIteration_ = ev.iteration;
+    if (Clock::now() - lastEmit_ >= std::chrono::milliseconds(kIterationMilliseconds)) flush();
+    worker_.waitWhilePaused(*this);
+  }
+  void on_validation(const cellscope::ValidationEvent& ev) override {
+    flush();
+    emit worker_.validation({ev.iteration, ev.epoch, ev.val_loss});
+  }
+  void on_sample(const cellscope::SampleRecord& record) override {
+    flush();
+    emit worker_.sample({record.iteration, record.val_loss, record.temperature,
+                         QString::fromStdString(record.text)});
+  }
+  void on_checkpoint(const cellscope::CheckpointEvent& ev) override {
+    flush();
+    emit worker_.checkpoint({QString::fromStdString(ev.path), ev.iteration, ev.val_loss});
+  }
+  void on_message(const std::string& message) override {
+    flush();
+    emit worker_.status(QString::fromStdString(message));
+  }
+
+  void flush() {
+    lastEmit_ = Clock::now();
+    if (pending_.iterations.empty()) return;
+    pending_.clippedTotal = clipped_;
+    emit worker_.iterations(pending_);
+    pending_ = TrainingIterations();
+  }
+  qint64 lastIteration() const { return lastIteration_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  TrainingWorker& worker_;
+  TrainingIterations pending_;
+  Clock::time_point lastEmit_ = Clock::now();
+  qint64 clipped_ = 0;
+  qint64 lastIteration_ = 0;
+};
+
+TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<TrainingRequest>();
+  qRegisterMetaType<TrainingCorpusInfo>();
+  qRegisterMetaType<TrainingIterations>();
+  qRegisterMetaType<TrainingValidation>();
+  qRegisterMetaType<TrainingSample>();
+  qRegisterMetaType<TrainingCheckpoint>();
+  qRegisterMetaType<TrainingFinished>();
+}
+
+TrainingWorker::~TrainingWorker() = default;
+
+void TrainingWorker::prepare() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  cancel_.store(false);
+  paused_.store(false);
+}
+
+void TrainingWorker::setPaused(bool paused) {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    paused_.store(paused);
+  }
+  wake_.notify_all();
+}
+
+void TrainingWorker::stop() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    cancel_.store(true);
+  }
+  wake_.notify_all();
+}
+
+void TrainingWorker::waitWhilePaused(Observer& observer) {
+  if (!paused_.load() || cancel_.load()) return;
+  observer.flush();
+  emit paused(observer.lastIteration());
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait(lock, [this] { return !paused_.load() || cancel_.load(); });
+}
+
+void TrainingWorker::train(const TrainingRequest& request) {
+  TrainingFinished result;
+  try {
+    cellscope::ModelFile resumed;
+    cellscope::TrainConfig train = request.train;
+    if (!request.resumePath.empty()) {
+      emit status(tr("Reading %1…").arg(QString::fromStdString(request.resumePath)));
+      resumed = cellscope::load_model_file(request.resumePath);
+      // The file fixes the architecture and the data layout; rates and intervals may change.
+      train.seq_length = resumed.train.seq_length;
+      train.bptt_every = resumed.train.bptt_every;
+      train.bptt_length = resumed.train.bptt_length;
+      train.batch_size = resumed.train.batch_size;
+      train.reset_state = resumed.train.reset_state;
+      train.optimizer = resumed.train.optimizer;
+      train.seed = resumed.train.seed;
+    }
+    emit status(tr("Loading the corpus…"));
+    cellscope::CorpusOptions options;
+    options.paths = request.corpusPaths;
+    options.glob = request.glob;
+    options.val_frac = train.val_frac;
+    const cellscope::Vocabulary resumeVocab(resumed.vocabulary);
+    const cellscope::Corpus corpus =
+        cellscope::load_corpus(options, request.resumePath.empty() ? nullptr : &resumeVocab);
+
+    std::unique_ptr<cellscope::Trainer> trainer;
+    if (request.resumePath.empty()) {
+      trainer = std::make_unique<cellscope::Trainer>(request.model, train, corpus.vocab);
+    } else {
+      cellscope::model_from_file(resumed, request.resumePath);  // names the file on mismatch
+      trainer = std::make_unique<cellscope::Trainer>(resumed, train);
+    }
+    trainer->set_report_dh_norms(true);
+
+    TrainingCorpusInfo info;
+    info.files = static_cast<int>(corpus.files.size());
+    info.bytes = corpus.bytes;
+    info.trainChars = static_cast<qint64>(corpus.train.size());
+    info.valChars = static_cast<qint64>(corpus.val.size());
+    info.vocabSize = corpus.vocab.size();
+    info.startIteration = trainer->progress().iteration;
+    info.model = trainer->model().config();
+    info.train = trainer->train_config();
+    emit corpusLoaded(info);
+    emit status(tr("Training…"));
+
+    Observer observer(*this);
+    const cellscope::TrainResult run =
+        trainer->run(corpus.train, corpus.val, &observer, &cancel_, request.outputPath);
+    observer.flush();
+    result.ok = run.reason != cellscope::StopReason::kDiverged;
+    result.cancelled = run.reason == cellscope::StopReason::kCancelled;
+    result.message = QString::fromStdString(run.message);
+    result.iterations = run.iterations;
+    result.valLoss = run.val_loss;
+  } catch (const cellscope::Error& error) {
+    result.message = QString::fromUtf8(error.what());
+  } catch (const std::bad_alloc&) {
+    result.message = tr("Not enough memory for this corpus and model.");
+  } catch (const std::exception& error) {
+    result.message = tr("Training failed: %1").arg(QString::fromUtf8(error.what()));
+  }
+  emit finished(result);
+}
