@@ -1,6 +1,7 @@
-// Thread pool: workers 1..n-1 wait for a job generation; the caller runs task 0 and then
-// whatever tasks remain unclaimed, then waits for the rest. Invariant: at most one job is in
-// flight (dispatch_mutex_), and a job's TaskRef outlives it because run_tasks blocks.
+// Thread pool: workers 1..n-1 wait for a job generation; task t runs on thread t % n (the
+// caller is thread 0), then the caller waits for the rest. Invariant: at most one job is in
+// flight (dispatch_mutex_), a job's TaskRef outlives it because run_tasks blocks, and every
+// worker sees every generation once (a job cannot finish without its workers' tasks).
 #include "threads.h"
 
 #include <Eigen/Core>
@@ -38,54 +39,62 @@ class Pool {
     // Each worker starts from the generation current now: a worker scheduled late must still
     // see the next job or stop request as new, or a stop would wait for it forever.
     const uint64_t start = generation_;
-    for (int i = 1; i < size_; ++i) workers_.emplace_back([this, start] { work(start); });
+    for (int i = 1; i < size_; ++i) {
+      workers_.emplace_back([this, start, i] { work(start, i); });
+    }
   }
 
+  // Task t always runs on thread t % size() (0: the caller). The fixed assignment keeps each
+  // thread's per-thread state (its GEMM packing workspace) the same from job to job, so a warmed
+  // up training step allocates nothing, and makes the split reproducible.
   void run(int n, TaskRef task) {
     std::lock_guard<std::mutex> dispatch(dispatch_mutex_);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      task_.store(&task);
-      tasks_.store(n);
-      next_.store(0);
+      task_ = &task;
+      tasks_ = n;
       done_ = 0;
       ++generation_;
     }
     wake_.notify_all();
-    int finished = drain();
+    const int ran = run_mine(task, n, 0);
     std::unique_lock<std::mutex> lock(mutex_);
-    done_ += finished;
-    finished_.wait(lock, [&] { return done_ == tasks_.load(); });
-    task_.store(nullptr);
+    done_ += ran;
+    finished_.wait(lock, [&] { return done_ == tasks_; });
+    task_ = nullptr;
   }
 
  private:
-  // Claims and runs tasks until none are left; returns how many it ran.
-  int drain() {
+  // Runs the tasks assigned to thread `index`; returns how many.
+  int run_mine(TaskRef& task, int n, int index) {
     int ran = 0;
     in_task = true;
-    for (int t = next_.fetch_add(1); t < tasks_.load(); t = next_.fetch_add(1)) {
-      (*task_.load())(t);
+    for (int t = index; t < n; t += size_.load()) {
+      task(t);
       ++ran;
     }
     in_task = false;
     return ran;
   }
 
-  void work(uint64_t seen) {
+  void work(uint64_t seen, int index) {
     while (true) {
+      TaskRef* task = nullptr;
+      int n = 0;
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
         if (stop_) return;
-        if (task_.load() == nullptr) continue;
+        task = task_;
+        n = tasks_;
       }
-      const int ran = drain();
+      if (task == nullptr) continue;
+      const int ran = run_mine(*task, n, index);
       if (ran > 0) {
         std::lock_guard<std::mutex> lock(mutex_);
         done_ += ran;
-        if (done_ == tasks_.load()) finished_.notify_one();
+        if (done_ == tasks_) finished_.notify_one();
       }
     }
   }
@@ -97,10 +106,9 @@ class Pool {
   std::atomic<int> size_{1};
   bool stop_ = false;
   uint64_t generation_ = 0;
-  std::atomic<TaskRef*> task_{nullptr};
-  std::atomic<int> tasks_{0};
-  std::atomic<int> next_{0};
-  int done_ = 0;
+  TaskRef* task_ = nullptr;  // guarded by mutex_
+  int tasks_ = 0;            // guarded by mutex_
+  int done_ = 0;             // guarded by mutex_
 };
 
 Pool& pool() {
@@ -117,7 +125,9 @@ int set_thread_count(int n) {
   return pool().size();
 }
 
-int thread_count() { return pool().size(); }
+int thread_count() {
+  return pool().size();
+}
 
 void run_tasks(int n, TaskRef task) {
   if (n <= 1 || pool().size() == 1 || in_task) {

@@ -45,6 +45,14 @@ std::unique_ptr<Model<float>> model_from_file(const ModelFile& file, const std::
   return model;
 }
 
+std::string checkpoint_file_path(const std::string& out, int64_t iteration) {
+  const std::string ext = ".csm";
+  const bool has_ext =
+      out.size() > ext.size() && out.compare(out.size() - ext.size(), ext.size(), ext) == 0;
+  const std::string stem = has_ext ? out.substr(0, out.size() - ext.size()) : out;
+  return stem + ".iter" + std::to_string(iteration) + ext;
+}
+
 Trainer::Trainer(const ModelConfig& model, const TrainConfig& train, const Vocabulary& vocab)
     : model_config_(model), train_(train), vocab_(vocab), rng_(train.seed) {
   model_config_.vocab_size = vocab.size();
@@ -123,10 +131,6 @@ ModelFile Trainer::to_model_file() const {
   return f;
 }
 
-void Trainer::save(const std::string& path) {
-  save_model_file(path, to_model_file());
-}
-
 double Trainer::validate(const EncodedText& val_text) {
   if (val_text.size() < 2) return kNaN;
   return evaluate(*model_, val_text, train_.batch_size, train_.k2()).loss_nats;
@@ -173,9 +177,15 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
   };
   auto checkpoint = [&] {
     if (checkpoint_path.empty()) return;
-    save(checkpoint_path);
+    const ModelFile file = to_model_file();
+    save_model_file(checkpoint_path, file);
+    std::string reported = checkpoint_path;
+    if (keep_checkpoints_) {
+      reported = checkpoint_file_path(checkpoint_path, progress_.iteration);
+      save_model_file(reported, file);
+    }
     last_checkpoint = progress_.iteration;
-    if (observer) observer->on_checkpoint({checkpoint_path, progress_.iteration, last_val});
+    if (observer) observer->on_checkpoint({reported, progress_.iteration, last_val});
   };
   auto run_validation = [&] {
     last_val = validate(val_text);

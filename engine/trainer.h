@@ -79,7 +79,8 @@ class Trainer {
 
   // Trains on `train_text` (validation on `val_text`, may be empty) until a stop condition.
   // With a non-empty checkpoint_path the model is written there every checkpoint_every
-  // iterations and at the end (unless diverged).
+  // iterations and at the end (unless diverged); with set_keep_checkpoints(true) each
+  // checkpoint is also kept as checkpoint_file_path(checkpoint_path, iteration).
   TrainResult run(const EncodedText& train_text, const EncodedText& val_text,
                   TrainingObserver* observer, const std::atomic<bool>* cancel,
                   const std::string& checkpoint_path);
@@ -92,11 +93,14 @@ class Trainer {
   const TrainConfig& train_config() const { return train_; }
   const TrainingProgress& progress() const { return progress_; }
   void set_report_dh_norms(bool on) { report_dh_norms_ = on; }
+  // Off by default (the CLI keeps one file). On: every checkpoint is also written, atomically,
+  // to its own per-iteration file, and CheckpointEvent::path names that file, so a run can be
+  // resumed from any of its checkpoints.
+  void set_keep_checkpoints(bool on) { keep_checkpoints_ = on; }
 
  private:
   double validate(const EncodedText& val_text);
   void take_sample(double val_loss, TrainingObserver* observer);
-  void save(const std::string& path);
 
   ModelConfig model_config_;
   TrainConfig train_;
@@ -111,7 +115,11 @@ class Trainer {
   std::vector<LossPoint> val_history_;
   std::vector<SampleRecord> samples_;
   bool report_dh_norms_ = false;
+  bool keep_checkpoints_ = false;
 };
+
+// "<out without .csm>.iter<N>.csm", next to `out`: where a kept checkpoint is written.
+std::string checkpoint_file_path(const std::string& out, int64_t iteration);
 
 // Builds a model from a file's configuration and parameters; throws Error naming `path` when
 // the parameter count does not match the configuration.

@@ -1,22 +1,29 @@
 // TrainingForm: widgets in three group boxes (Data, Model, Optimisation and intervals), the
-// presets, the corpus and output choosers, and the live parameter / memory estimate. Every
+// presets, the corpus and output choosers, the live parameter / memory estimate and the
+// measured time per epoch (re-measured only when a setting that sets the speed changes). Every
 // edit emits changed(). The settings round-trip through QSettings under "training/".
 #include "training_form.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPromise>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QThreadPool>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <cmath>
 
 #include "model.h"
 
@@ -41,6 +48,15 @@ QString bytesText(double bytes) {
 }
 
 }  // namespace
+
+QString formatDuration(double seconds) {
+  if (seconds < 0 || !std::isfinite(seconds)) return QStringLiteral("—");
+  const auto s = static_cast<qint64>(seconds + 0.5);
+  return QStringLiteral("%1:%2:%3")
+      .arg(s / 3600)
+      .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+      .arg(s % 60, 2, 10, QLatin1Char('0'));
+}
 
 TrainingSettings readTrainingSettings(const QSettings& s) {
   const TrainingSettings d;
@@ -161,6 +177,12 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   parameterLabel_->setObjectName(QStringLiteral("parameterLabel"));
   memoryLabel_ = new QLabel;
   memoryLabel_->setObjectName(QStringLiteral("memoryLabel"));
+  timeLabel_ = new QLabel;
+  timeLabel_->setObjectName(QStringLiteral("timeLabel"));
+  estimateTimer_ = new QTimer(this);
+  estimateTimer_->setSingleShot(true);
+  estimateTimer_->setInterval(kEstimateDelayMilliseconds);
+  connect(estimateTimer_, &QTimer::timeout, this, &TrainingForm::measureTime);
   auto* model = new QFormLayout;
   model->addRow(tr("Cell"), cellCombo_);
   model->addRow(tr("Layers"), layersSpin_);
@@ -170,6 +192,7 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   model->addRow(tr("Dropout"), dropoutSpin_);
   model->addRow(tr("Parameters"), parameterLabel_);
   model->addRow(tr("Memory"), memoryLabel_);
+  model->addRow(tr("Time"), timeLabel_);
 
   optimizerCombo_ = new QComboBox;
   optimizerCombo_->addItems({tr("Adam"), tr("RMSProp"), tr("SGD")});  // OptimizerType order
@@ -219,6 +242,10 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   for (auto* spin : findChildren<QDoubleSpinBox*>())
     connect(spin, &QDoubleSpinBox::valueChanged, this, &TrainingForm::updateEstimates);
   connect(cellCombo_, &QComboBox::currentIndexChanged, this, &TrainingForm::updateEstimates);
+}
+
+TrainingForm::~TrainingForm() {
+  cancelTimeEstimate();
 }
 
 TrainingSettings TrainingForm::settings() const {
@@ -336,6 +363,7 @@ TrainingRequest TrainingForm::request() const {
 void TrainingForm::setCorpusInfo(const TrainingCorpusInfo& info) {
   vocabSize_ = info.vocabSize;
   corpusChars_ = static_cast<double>(info.trainChars + info.valChars);
+  trainChars_ = static_cast<double>(info.trainChars);
   corpusLabel_->setText(tr("%n file(s), %1, %2 + %3 characters, vocabulary %4", nullptr, info.files)
                             .arg(bytesText(static_cast<double>(info.bytes)),
                                  QLocale().toString(info.trainChars),
@@ -367,5 +395,93 @@ void TrainingForm::updateEstimates() {
       tr("%1 (vocabulary %2)").arg(QLocale().toString(params)).arg(vocabSize_));
   memoryLabel_->setText(tr("≈ %1 for training")
                             .arg(bytesText(estimateTrainingBytes(r.model, r.train, corpusChars_))));
+  scheduleTimeEstimate();
   emit changed();
+}
+
+void TrainingForm::scheduleTimeEstimate() {
+  const TrainingRequest r = request();
+  const QString key = QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8")
+                          .arg(static_cast<int>(r.model.cell))
+                          .arg(r.model.num_layers)
+                          .arg(r.model.hidden_size)
+                          .arg(r.model.vocab_size)
+                          .arg(r.train.seq_length)
+                          .arg(r.train.batch_size)
+                          .arg(static_cast<int>(r.train.optimizer))
+                          .arg(r.model.dropout > 0.0);
+  updateTimeLabel();                // the corpus size may have changed
+  if (key == estimateKey_) return;  // scheduled, running or measured for this configuration
+  cancelTimeEstimate();
+  if (!isEnabled()) {  // training: measure once the form is enabled again
+    estimatePending_ = true;
+    return;
+  }
+  estimateKey_ = key;
+  charsPerSecond_ = 0.0;
+  updateTimeLabel();
+  estimateTimer_->start();  // restarted by every edit: debounced
+}
+
+void TrainingForm::cancelTimeEstimate() {
+  ++estimateGeneration_;  // a result still on its way is stale
+  if (estimateCancel_) estimateCancel_->store(true);
+  estimateCancel_.reset();
+  estimateTimer_->stop();
+  estimateKey_.clear();
+}
+
+void TrainingForm::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() != QEvent::EnabledChange) return;
+  if (!isEnabled() && (estimateTimer_->isActive() || estimateCancel_)) {
+    cancelTimeEstimate();  // never compete with the training run for the cores
+    estimatePending_ = true;
+  } else if (isEnabled() && estimatePending_) {
+    estimatePending_ = false;
+    scheduleTimeEstimate();
+  }
+}
+
+void TrainingForm::measureTime() {
+  const auto cancel = std::make_shared<std::atomic<bool>>(false);
+  estimateCancel_ = cancel;
+  const quint64 generation = ++estimateGeneration_;
+  auto promise = std::make_shared<QPromise<double>>();
+  auto* watcher = new QFutureWatcher<double>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    watcher->deleteLater();
+    if (generation != estimateGeneration_) return;  // the configuration changed meanwhile
+    estimateCancel_.reset();
+    const double cps = watcher->future().resultCount() > 0 ? watcher->result() : -1.0;
+    if (cps <= 0) {
+      timeLabel_->setText(tr("could not be measured"));
+      return;
+    }
+    charsPerSecond_ = cps;
+    updateTimeLabel();
+    emit estimateReady(cps);
+  });
+  watcher->setFuture(promise->future());
+  const TrainingRequest r = request();
+  QThreadPool::globalInstance()->start([promise, cancel, model = r.model, train = r.train] {
+    promise->start();
+    promise->addResult(measureTrainingThroughput(model, train, cancel.get()));
+    promise->finish();
+  });
+}
+
+void TrainingForm::updateTimeLabel() {
+  if (charsPerSecond_ <= 0) {
+    timeLabel_->setText(isEnabled() ? tr("measuring…") : tr("measured when training stops"));
+    return;
+  }
+  const QString speed = QLocale().toString(charsPerSecond_, 'f', 0);
+  if (trainChars_ > 0) {
+    timeLabel_->setText(tr("≈ %1 per epoch (%2 chars/s)")
+                            .arg(formatDuration(trainChars_ / charsPerSecond_), speed));
+  } else {
+    timeLabel_->setText(tr("≈ %1 per million characters (%2 chars/s)")
+                            .arg(formatDuration(1e6 / charsPerSecond_), speed));
+  }
 }

@@ -1,12 +1,16 @@
 // TrainingForm: the training pane's configuration — corpus (files, or a folder and a glob),
 // architecture, optimisation, intervals and the output file, with presets (char-rnn defaults,
-// fast small, quality) and, before starting, the parameter count and a training-memory
-// estimate. TrainingSettings is its persistent state (MainWindow saves it with its settings).
+// fast small, quality) and, before starting, the parameter count, a training-memory estimate
+// and a measured time per epoch (a few training steps of the configured model on synthetic ids,
+// timed on the global thread pool, debounced, stale runs cancelled). TrainingSettings is its
+// persistent state (MainWindow saves it with its settings).
 #pragma once
 
 #include <QString>
 #include <QStringList>
 #include <QWidget>
+#include <atomic>
+#include <memory>
 
 #include "training_worker.h"
 
@@ -16,6 +20,7 @@ class QLabel;
 class QLineEdit;
 class QSettings;
 class QSpinBox;
+class QTimer;
 
 struct TrainingSettings {
   QStringList corpusPaths;  // files or folders
@@ -50,6 +55,9 @@ void writeTrainingSettings(QSettings& settings, const TrainingSettings& values);
 double estimateTrainingBytes(const cellscope::ModelConfig& model,
                              const cellscope::TrainConfig& train, double corpusChars);
 
+// "h:mm:ss", or "—" for a negative or non-finite time.
+QString formatDuration(double seconds);
+
 class TrainingForm : public QWidget {
   Q_OBJECT
 
@@ -57,6 +65,10 @@ class TrainingForm : public QWidget {
   enum Preset { kCharRnnDefaults = 0, kFastSmall = 1, kQuality = 2 };
 
   explicit TrainingForm(QWidget* parent = nullptr);
+  ~TrainingForm() override;  // cancels a running time estimate
+
+  // Quiet time after the last edit before the time estimate is measured.
+  static constexpr int kEstimateDelayMilliseconds = 300;
 
   TrainingSettings settings() const;
   void applySettings(const TrainingSettings& settings);
@@ -70,6 +82,9 @@ class TrainingForm : public QWidget {
 
   QLabel* parameterLabel() const { return parameterLabel_; }
   QLabel* memoryLabel() const { return memoryLabel_; }
+  QLabel* timeLabel() const { return timeLabel_; }
+  // The last measured training throughput for the current configuration (0: none yet).
+  double measuredCharsPerSecond() const { return charsPerSecond_; }
   QLabel* corpusLabel() const { return corpusLabel_; }
   QComboBox* presetCombo() const { return presetCombo_; }
   QSpinBox* layersSpin() const { return layersSpin_; }
@@ -78,15 +93,30 @@ class TrainingForm : public QWidget {
 
  signals:
   void changed();
+  void estimateReady(double charsPerSecond);
+
+ protected:
+  void changeEvent(QEvent* event) override;
 
  private:
   void chooseFiles();
   void chooseFolder();
   void chooseOutput();
   void updateEstimates();
+  void scheduleTimeEstimate();
+  void cancelTimeEstimate();
+  void measureTime();
+  void updateTimeLabel();
 
   int vocabSize_ = 65;
   double corpusChars_ = 0.0;
+  double trainChars_ = 0.0;
+  double charsPerSecond_ = 0.0;
+  bool estimatePending_ = false;  // asked for while disabled (training): measured when enabled
+  quint64 estimateGeneration_ = 0;
+  QString estimateKey_;  // the speed-setting configuration last scheduled or measured
+  std::shared_ptr<std::atomic<bool>> estimateCancel_;
+  QTimer* estimateTimer_ = nullptr;
   QComboBox* presetCombo_ = nullptr;
   QLineEdit* corpusEdit_ = nullptr;
   QLineEdit* globEdit_ = nullptr;
@@ -112,4 +142,5 @@ class TrainingForm : public QWidget {
   QLineEdit* outputEdit_ = nullptr;
   QLabel* parameterLabel_ = nullptr;
   QLabel* memoryLabel_ = nullptr;
+  QLabel* timeLabel_ = nullptr;
 };

@@ -28,15 +28,7 @@ namespace {
 
 constexpr int kTextRole = Qt::UserRole;
 constexpr int kPathRole = Qt::UserRole;
-
-QString duration(double seconds) {
-  if (seconds < 0 || !std::isfinite(seconds)) return QStringLiteral("—");
-  const auto s = static_cast<qint64>(seconds + 0.5);
-  return QStringLiteral("%1:%2:%3")
-      .arg(s / 3600)
-      .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-      .arg(s % 60, 2, 10, QLatin1Char('0'));
-}
+constexpr int kIterationRole = Qt::UserRole + 1;
 
 QString lossText(double loss) {
   return std::isfinite(loss) ? QString::number(loss, 'f', 3) : QStringLiteral("—");
@@ -110,12 +102,16 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   checkpointList_ = new QListWidget;
   checkpointList_->setObjectName(QStringLiteral("checkpointList"));
   openCheckpointButton_ = button(tr("Open in Model tab"), "openCheckpointButton");
-  openCheckpointButton_->setEnabled(false);
+  resumeCheckpointButton_ = button(tr("Resume from this checkpoint"), "resumeCheckpointButton");
   connect(checkpointList_, &QListWidget::currentItemChanged, this,
-          [this](QListWidgetItem* item) { openCheckpointButton_->setEnabled(item != nullptr); });
+          &TrainingPane::updateCheckpointButtons);
   connect(openCheckpointButton_, &QPushButton::clicked, this, [this] {
     if (QListWidgetItem* item = checkpointList_->currentItem())
       emit openModelRequested(item->data(kPathRole).toString());
+  });
+  connect(resumeCheckpointButton_, &QPushButton::clicked, this, [this] {
+    if (QListWidgetItem* item = checkpointList_->currentItem())
+      startFrom(item->data(kPathRole).toString());
   });
   auto* right = new QWidget;
   auto* rightLayout = new QVBoxLayout(right);
@@ -125,6 +121,7 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   rightLayout->addWidget(new QLabel(tr("Checkpoints")));
   rightLayout->addWidget(checkpointList_, 1);
   rightLayout->addWidget(openCheckpointButton_);
+  rightLayout->addWidget(resumeCheckpointButton_);
 
   auto* splitter = new QSplitter;
   splitter->addWidget(formScroll);
@@ -200,7 +197,8 @@ void TrainingPane::launch(TrainingRequest request) {
   plots_->clear();
   sampleList_->clear();
   sampleView_->clear();
-  checkpointList_->clear();
+  // A resumed run keeps the list (onCorpusLoaded drops the checkpoints it will overwrite).
+  if (request.resumePath.empty()) checkpointList_->clear();
   lastIteration_ = 0;
   lastValLoss_ = std::nan("");
   progressBar_->setRange(0, 0);  // busy while the corpus loads
@@ -240,10 +238,21 @@ void TrainingPane::setState(State state) {
   pauseButton_->setEnabled(state == State::kRunning);
   resumeButton_->setEnabled(state == State::kPaused || state == State::kPausing);
   stopButton_->setEnabled(!idle && state != State::kStopping);
+  updateCheckpointButtons();
+}
+
+void TrainingPane::updateCheckpointButtons() {
+  const bool selected = checkpointList_->currentItem() != nullptr;
+  openCheckpointButton_->setEnabled(selected);
+  resumeCheckpointButton_->setEnabled(selected && state_ == State::kIdle);
 }
 
 void TrainingPane::onCorpusLoaded(const TrainingCorpusInfo& info) {
   form_->setCorpusInfo(info);
+  for (int row = checkpointList_->count() - 1; row >= 0; --row) {
+    if (checkpointList_->item(row)->data(kIterationRole).toLongLong() > info.startIteration)
+      delete checkpointList_->takeItem(row);
+  }
   progressBar_->setRange(0, 1000);
   progressBar_->setValue(0);
   const cellscope::ModelConfig& m = info.model;
@@ -269,7 +278,7 @@ void TrainingPane::onIterations(const TrainingIterations& events) {
                               .arg(lossText(events.losses.back()), lossText(lastValLoss_))
                               .arg(QLocale().toString(events.charsPerSecond, 'f', 0))
                               .arg(events.learningRate, 0, 'g', 3)
-                              .arg(duration(events.etaSeconds)));
+                              .arg(formatDuration(events.etaSeconds)));
 }
 
 void TrainingPane::onSample(const TrainingSample& event) {
@@ -288,7 +297,13 @@ void TrainingPane::onCheckpoint(const TrainingCheckpoint& event) {
                                        .arg(QFileInfo(event.path).fileName())
                                        .arg(event.iteration)
                                        .arg(lossText(event.valLoss)));
-  item->setData(kPathRole, QFileInfo(event.path).absoluteFilePath());
+  const QString path = QFileInfo(event.path).absoluteFilePath();
+  for (int row = checkpointList_->count() - 1; row >= 0; --row) {
+    if (checkpointList_->item(row)->data(kPathRole).toString() == path)
+      delete checkpointList_->takeItem(row);  // the file was written again
+  }
+  item->setData(kPathRole, path);
+  item->setData(kIterationRole, event.iteration);
   item->setToolTip(event.path);
   checkpointList_->addItem(item);
 }

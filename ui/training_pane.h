@@ -1,7 +1,8 @@
 // TrainingPane: the "Train" tab. A TrainingForm on the left; Start, Pause, Resume, Stop and
 // "Resume from file…"; a progress bar with epoch, iteration, chars/s and ETA; the live
 // TrainingPlots; the sample timeline (click a sample to read it) and the checkpoints list
-// ("Open in Model tab"). Training runs in a TrainingWorker on the pane's own QThread.
+// ("Open in Model tab", "Resume from this checkpoint": each entry is its own per-iteration file).
+// Training runs in a TrainingWorker on the pane's own QThread.
 #pragma once
 
 #include <QString>
@@ -56,6 +57,7 @@ class TrainingPane : public QWidget {
   QPlainTextEdit* sampleView() const { return sampleView_; }
   QListWidget* checkpointList() const { return checkpointList_; }
   QPushButton* openCheckpointButton() const { return openCheckpointButton_; }
+  QPushButton* resumeCheckpointButton() const { return resumeCheckpointButton_; }
 
  signals:
   void openModelRequested(const QString& path);
@@ -65,6 +67,7 @@ class TrainingPane : public QWidget {
  private:
   void launch(TrainingRequest request);
   void chooseResumeFile();
+  void updateCheckpointButtons();
   void setState(State state);
   void onCorpusLoaded(const TrainingCorpusInfo& info);
   void onIterations(const TrainingIterations& events);
@@ -90,6 +93,7 @@ class TrainingPane : public QWidget {
   QPlainTextEdit* sampleView_ = nullptr;
   QListWidget* checkpointList_ = nullptr;
   QPushButton* openCheckpointButton_ = nullptr;
+  QPushButton* resumeCheckpointButton_ = nullptr;
   QThread* thread_ = nullptr;
   TrainingWorker* worker_ = nullptr;
 };

@@ -1,10 +1,13 @@
-// TrainingPlots: three stacked QCustomPlots with drag-to-pan and wheel zoom. New points only
-// append; the axes rescale at each coalesced replot (rpQueuedReplot). The gradient-flow graphs
-// are rebuilt from the newest dh_norms, reversed so x = steps back from the window's end.
+// TrainingPlots: an x-axis combo box over four stacked QCustomPlots with drag-to-pan and wheel
+// zoom. New points append (to the graphs and to points_); an x-axis change rebuilds the graphs
+// from points_. The axes rescale at each coalesced replot (rpQueuedReplot). The gradient-flow
+// graphs are rebuilt from the newest dh_norms, reversed so x = steps back from the window's end.
 #include "training_plots.h"
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -46,6 +49,25 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
   gradPlot_->setObjectName(QStringLiteral("gradPlot"));
   addGraph(gradPlot_, tr("||g|| before clipping"), QColor(60, 140, 60), 1.0);
 
+  ratePlot_ = makePlot(tr("iteration"), tr("learning rate"));
+  ratePlot_->setObjectName(QStringLiteral("ratePlot"));
+  addGraph(ratePlot_, tr("learning rate"), QColor(150, 60, 170), 2.0);
+  QCPGraph* throughput = ratePlot_->addGraph(ratePlot_->xAxis, ratePlot_->yAxis2);
+  throughput->setName(tr("chars/s"));
+  throughput->setPen(QPen(QColor(200, 130, 20), 1.0));
+  ratePlot_->yAxis2->setVisible(true);
+  ratePlot_->yAxis2->setLabel(tr("chars/s"));
+
+  xAxisCombo_ = new QComboBox;
+  xAxisCombo_->setObjectName(QStringLiteral("xAxisCombo"));
+  xAxisCombo_->addItems({tr("iterations"), tr("epochs"), tr("wall time (s)")});  // XAxis order
+  connect(xAxisCombo_, &QComboBox::currentIndexChanged, this,
+          [this](int index) { setXAxis(static_cast<XAxis>(index)); });
+  auto* axisRow = new QHBoxLayout;
+  axisRow->addWidget(new QLabel(tr("x axis")));
+  axisRow->addWidget(xAxisCombo_);
+  axisRow->addStretch(1);
+
   flowPlot_ = makePlot(tr("steps back in the BPTT window"), tr("||dL/dh_t||"));
   flowPlot_->setObjectName(QStringLiteral("flowPlot"));
   flowPlot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
@@ -58,13 +80,15 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
+  layout->addLayout(axisRow);
   layout->addWidget(lossPlot_, 3);
   layout->addWidget(gradPlot_, 2);
+  layout->addWidget(ratePlot_, 2);
   layout->addWidget(clipLabel_);
   layout->addWidget(flowPlot_, 2);
 
   // Zooming or panning a plot stops its autoscaling; a double click resumes it.
-  for (QCustomPlot* plot : {lossPlot_, gradPlot_, flowPlot_}) {
+  for (QCustomPlot* plot : {lossPlot_, gradPlot_, ratePlot_, flowPlot_}) {
     const auto manual = [plot] { plot->setProperty("manualRange", true); };
     connect(plot, &QCustomPlot::mouseWheel, plot, manual);
     connect(plot, &QCustomPlot::mousePress, plot, manual);
@@ -90,11 +114,63 @@ QCPGraph* TrainingPlots::smoothLossGraph() const {
 QCPGraph* TrainingPlots::valLossGraph() const {
   return lossPlot_->graph(2);
 }
+QCPGraph* TrainingPlots::gradNormGraph() const {
+  return gradPlot_->graph(0);
+}
+QCPGraph* TrainingPlots::learningRateGraph() const {
+  return ratePlot_->graph(0);
+}
+QCPGraph* TrainingPlots::throughputGraph() const {
+  return ratePlot_->graph(1);
+}
+
+double TrainingPlots::key(const Point& p) const {
+  switch (axis_) {
+    case kEpochs:
+      return p.epoch;
+    case kWallTime:
+      return p.seconds;
+    case kIterations:
+      break;
+  }
+  return p.iteration;
+}
+
+std::vector<TrainingPlots::Series> TrainingPlots::iterationSeries() const {
+  return {{rawLossGraph(), &Point::loss},
+          {smoothLossGraph(), &Point::smoothed},
+          {gradNormGraph(), &Point::gradNorm},
+          {learningRateGraph(), &Point::learningRate},
+          {throughputGraph(), &Point::throughput}};
+}
+
+void TrainingPlots::setXAxis(XAxis axis) {
+  axis_ = axis;
+  if (xAxisCombo_->currentIndex() != axis) xAxisCombo_->setCurrentIndex(axis);
+  const QString label = xAxisCombo_->itemText(axis);
+  for (QCustomPlot* plot : {lossPlot_, gradPlot_, ratePlot_}) plot->xAxis->setLabel(label);
+  const auto rebuild = [this](QCPGraph* graph, double Point::*value,
+                              const std::vector<Point>& points) {
+    QVector<double> keys, values;
+    keys.reserve(static_cast<int>(points.size()));
+    values.reserve(static_cast<int>(points.size()));
+    for (const Point& p : points) {
+      keys.push_back(key(p));
+      values.push_back(p.*value);
+    }
+    graph->setData(keys, values);
+  };
+  for (const Series& series : iterationSeries()) rebuild(series.graph, series.value, points_);
+  rebuild(valLossGraph(), &Point::loss, valPoints_);
+  scheduleReplot();
+}
 
 void TrainingPlots::clear() {
-  for (QCustomPlot* plot : {lossPlot_, gradPlot_}) {
+  for (QCustomPlot* plot : {lossPlot_, gradPlot_, ratePlot_}) {
     for (int i = 0; i < plot->graphCount(); ++i) plot->graph(i)->data()->clear();
   }
+  points_.clear();
+  valPoints_.clear();
   flowPlot_->clearGraphs();
   hasEma_ = false;
   clipLabel_->setText(tr("Clipped: 0 iterations"));
@@ -102,14 +178,21 @@ void TrainingPlots::clear() {
 }
 
 void TrainingPlots::addIterations(const TrainingIterations& events) {
+  const std::vector<Series> series = iterationSeries();
   for (std::size_t i = 0; i < events.iterations.size(); ++i) {
-    const double x = static_cast<double>(events.iterations[i]);
-    const double loss = events.losses[i];
-    ema_ = hasEma_ ? kSmoothing * ema_ + (1.0 - kSmoothing) * loss : loss;
+    Point p;
+    p.iteration = static_cast<double>(events.iterations[i]);
+    p.epoch = events.epochs[i];
+    p.seconds = events.times[i];
+    p.loss = events.losses[i];
+    ema_ = hasEma_ ? kSmoothing * ema_ + (1.0 - kSmoothing) * p.loss : p.loss;
     hasEma_ = true;
-    rawLossGraph()->addData(x, loss);
-    smoothLossGraph()->addData(x, ema_);
-    gradPlot_->graph(0)->addData(x, events.gradNorms[i]);
+    p.smoothed = ema_;
+    p.gradNorm = events.gradNorms[i];
+    p.learningRate = events.learningRates[i];
+    p.throughput = events.throughputs[i];
+    points_.push_back(p);
+    for (const Series& s : series) s.graph->addData(key(p), p.*s.value);
   }
   clipLabel_->setText(
       tr("Clipped: %n iteration(s) this run", nullptr, static_cast<int>(events.clippedTotal)));
@@ -140,7 +223,13 @@ void TrainingPlots::addIterations(const TrainingIterations& events) {
 }
 
 void TrainingPlots::addValidation(const TrainingValidation& event) {
-  valLossGraph()->addData(static_cast<double>(event.iteration), event.valLoss);
+  Point p;
+  p.iteration = static_cast<double>(event.iteration);
+  p.epoch = event.epoch;
+  p.seconds = event.seconds;
+  p.loss = event.valLoss;
+  valPoints_.push_back(p);
+  valLossGraph()->addData(key(p), p.loss);
   scheduleReplot();
 }
 
@@ -149,7 +238,7 @@ void TrainingPlots::scheduleReplot() {
 }
 
 void TrainingPlots::replot() {
-  for (QCustomPlot* plot : {lossPlot_, gradPlot_, flowPlot_}) {
+  for (QCustomPlot* plot : {lossPlot_, gradPlot_, ratePlot_, flowPlot_}) {
     if (!plot->property("manualRange").toBool()) plot->rescaleAxes();
     plot->replot(QCustomPlot::rpQueuedReplot);
   }

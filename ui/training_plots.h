@@ -1,13 +1,17 @@
 // TrainingPlots: the live QCustomPlot charts of a training run — loss (raw, an exponential
-// moving average, and validation), the gradient norm before clipping, and the gradient flow:
-// ||dL/dh|| against steps back through the BPTT window at the last iteration, one graph per
-// layer. Data arrive as value types; replots are coalesced by a single-shot timer (≤ 25/s).
+// moving average, and validation), the gradient norm before clipping, the learning rate and
+// throughput (chars/s), and the gradient flow: ||dL/dh|| against steps back through the BPTT
+// window at the last iteration, one graph per layer. The x axis of the live plots is a choice
+// (iterations, epochs or wall time); every point keeps all three keys so a change re-plots.
+// Data arrive as value types; replots are coalesced by a single-shot timer (≤ 25/s).
 #pragma once
 
 #include <QWidget>
+#include <vector>
 
 #include "training_worker.h"
 
+class QComboBox;
 class QCustomPlot;
 class QCPGraph;
 class QLabel;
@@ -22,24 +26,49 @@ class TrainingPlots : public QWidget {
   static constexpr double kSmoothing = 0.95;  // EMA weight of the previous smoothed loss
   static constexpr int kReplotMilliseconds = 40;
 
+  enum XAxis { kIterations = 0, kEpochs = 1, kWallTime = 2 };  // the combo box's order
+
   void clear();
   void addIterations(const TrainingIterations& events);
   void addValidation(const TrainingValidation& event);
+  void setXAxis(XAxis axis);  // re-plots every point kept
+  XAxis xAxis() const { return axis_; }
 
   QCustomPlot* lossPlot() const { return lossPlot_; }
   QCustomPlot* gradPlot() const { return gradPlot_; }
+  QCustomPlot* ratePlot() const { return ratePlot_; }
   QCustomPlot* flowPlot() const { return flowPlot_; }
+  QComboBox* xAxisCombo() const { return xAxisCombo_; }
   QCPGraph* rawLossGraph() const;
   QCPGraph* smoothLossGraph() const;
   QCPGraph* valLossGraph() const;
+  QCPGraph* gradNormGraph() const;
+  QCPGraph* learningRateGraph() const;
+  QCPGraph* throughputGraph() const;
   int replotCount() const { return replots_; }
 
  private:
+  // One iteration (or, in valPoints_, one validation: only `loss` is set) with its three keys.
+  struct Point {
+    double iteration = 0, epoch = 0, seconds = 0;
+    double loss = 0, smoothed = 0, gradNorm = 0, learningRate = 0, throughput = 0;
+  };
+  struct Series {
+    QCPGraph* graph;
+    double Point::*value;
+  };
+  double key(const Point& p) const;
+  std::vector<Series> iterationSeries() const;
   void scheduleReplot();
   void replot();
 
+  QComboBox* xAxisCombo_ = nullptr;
+  XAxis axis_ = kIterations;
+  std::vector<Point> points_;
+  std::vector<Point> valPoints_;
   QCustomPlot* lossPlot_ = nullptr;
   QCustomPlot* gradPlot_ = nullptr;
+  QCustomPlot* ratePlot_ = nullptr;
   QCustomPlot* flowPlot_ = nullptr;
   QLabel* clipLabel_ = nullptr;
   QTimer* replotTimer_ = nullptr;

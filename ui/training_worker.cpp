@@ -1,13 +1,15 @@
 // TrainingWorker's run: load_corpus (with the resumed file's vocabulary when resuming), a
-// Trainer reporting dL/dh norms, and an Observer that batches iteration events for at most
-// kIterationMilliseconds and flushes them before every other event, before a pause and at the
-// end, so the GUI never sees events out of order.
+// Trainer reporting dL/dh norms and keeping every checkpoint in its own file, and an Observer that
+// batches iteration events for at most kIterationMilliseconds and flushes them before every other
+// event, before a pause and at the end, so the GUI never sees events out of order.
 #include "training_worker.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <random>
 
 #include "checkpoint.h"
 #include "corpus.h"
@@ -20,8 +22,12 @@ class TrainingWorker::Observer : public cellscope::TrainingObserver {
 
   void on_iteration(const cellscope::IterationEvent& ev) override {
     pending_.iterations.push_back(ev.iteration);
+    pending_.epochs.push_back(ev.epoch);
+    pending_.times.push_back(ev.seconds);
     pending_.losses.push_back(ev.loss);
     pending_.gradNorms.push_back(ev.grad_norm);
+    pending_.learningRates.push_back(ev.learning_rate);
+    pending_.throughputs.push_back(ev.chars_per_sec);
     if (ev.clipped) ++clipped_;
     pending_.epoch = ev.epoch;
     pending_.learningRate = ev.learning_rate;
@@ -36,7 +42,7 @@ class TrainingWorker::Observer : public cellscope::TrainingObserver {
   }
   void on_validation(const cellscope::ValidationEvent& ev) override {
     flush();
-    emit worker_.validation({ev.iteration, ev.epoch, ev.val_loss});
+    emit worker_.validation({ev.iteration, ev.epoch, ev.seconds, ev.val_loss});
   }
   void on_sample(const cellscope::SampleRecord& record) override {
     flush();
@@ -69,6 +75,46 @@ class TrainingWorker::Observer : public cellscope::TrainingObserver {
   qint64 clipped_ = 0;
   qint64 lastIteration_ = 0;
 };
+
+double measureTrainingThroughput(const cellscope::ModelConfig& model,
+                                 const cellscope::TrainConfig& train,
+                                 const std::atomic<bool>* cancel, int steps) {
+  struct Times : cellscope::TrainingObserver {
+    std::vector<double> seconds;
+    void on_iteration(const cellscope::IterationEvent& ev) override {
+      seconds.push_back(ev.seconds);
+    }
+  } times;
+  try {
+    const int V = std::max(2, model.vocab_size);
+    std::vector<char32_t> codePoints;
+    for (int i = 0; i < V; ++i) codePoints.push_back(static_cast<char32_t>(0x10000 + i));
+    cellscope::TrainConfig t = train;
+    t.max_iters = steps;
+    t.max_epochs = 0;
+    t.max_seconds = 0;
+    t.eval_every = 0;
+    t.sample_every = 0;
+    t.checkpoint_every = 0;
+    // Enough text for `steps` iterations in one epoch, whatever the batcher's layout.
+    const auto length = static_cast<std::size_t>(t.batch_size) *
+                            static_cast<std::size_t>(t.k1() * (steps + 2) + t.k2() + 1) +
+                        1;
+    cellscope::EncodedText text(V, length);
+    std::mt19937 rng(1);
+    std::uniform_int_distribution<int32_t> id(0, V - 1);
+    for (std::size_t i = 0; i < length; ++i) text.set(i, id(rng));
+    cellscope::Trainer trainer(model, t, cellscope::Vocabulary(std::move(codePoints)));
+    trainer.run(text, cellscope::EncodedText(), &times, cancel, std::string());
+  } catch (const std::exception&) {
+    return -1.0;
+  }
+  if ((cancel && cancel->load()) || times.seconds.size() < 2) return -1.0;
+  const double elapsed = times.seconds.back() - times.seconds.front();
+  const double chars = static_cast<double>(train.batch_size) * train.k1() *
+                       static_cast<double>(times.seconds.size() - 1);
+  return elapsed > 0 ? chars / elapsed : -1.0;
+}
 
 TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {
   qRegisterMetaType<TrainingRequest>();
@@ -146,6 +192,7 @@ void TrainingWorker::train(const TrainingRequest& request) {
       trainer = std::make_unique<cellscope::Trainer>(resumed, train);
     }
     trainer->set_report_dh_norms(true);
+    trainer->set_keep_checkpoints(true);  // every checkpoint in the list can be resumed
 
     TrainingCorpusInfo info;
     info.files = static_cast<int>(corpus.files.size());

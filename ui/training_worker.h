@@ -37,12 +37,16 @@ struct TrainingCorpusInfo {
   cellscope::TrainConfig train;  // as used (merged with the file's when resuming)
 };
 
-// Every iteration since the previous event (iterations, losses, gradNorms), and the state at
-// the last one.
+// Every iteration since the previous event (the parallel vectors: one entry per iteration), and
+// the state at the last one.
 struct TrainingIterations {
   std::vector<qint64> iterations;
+  std::vector<double> epochs;  // fractional
+  std::vector<double> times;   // training seconds so far
   std::vector<double> losses;
   std::vector<double> gradNorms;
+  std::vector<double> learningRates;
+  std::vector<double> throughputs;  // chars/s
   double epoch = 0.0;
   double learningRate = 0.0;
   double charsPerSecond = 0.0;
@@ -57,6 +61,7 @@ struct TrainingIterations {
 struct TrainingValidation {
   qint64 iteration = 0;
   double epoch = 0.0;
+  double seconds = 0.0;
   double valLoss = 0.0;
 };
 
@@ -80,6 +85,14 @@ struct TrainingFinished {
   qint64 iterations = 0;
   double valLoss = 0.0;
 };
+
+// Trains `steps` iterations of a fresh model with these configurations on synthetic ids (a
+// vocabulary of model.vocab_size, at least 2) and returns the training throughput in chars/s
+// over all but the first (warm-up) step; <= 0 when cancelled or on failure. Blocking: call it
+// off the GUI thread. Stops at the next iteration once `cancel` is set.
+double measureTrainingThroughput(const cellscope::ModelConfig& model,
+                                 const cellscope::TrainConfig& train,
+                                 const std::atomic<bool>* cancel, int steps = 3);
 
 Q_DECLARE_METATYPE(TrainingRequest)
 Q_DECLARE_METATYPE(TrainingCorpusInfo)

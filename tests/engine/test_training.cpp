@@ -191,18 +191,28 @@ TEST(Training, DivergenceStopsWithoutOverwritingTheLastCheckpoint) {
   EXPECT_EQ(load_model_file(path).parameters, before.parameters);
 }
 
-TEST(Training, CancelFlagStopsAndWritesTheModel) {
-  set_thread_count(1);
-  const std::string text = resume_text();
-  const Vocabulary v = vocab_of(text);
+// A 1x8 LSTM trained in chunks of 2x10 with no epoch limit and no validation.
+ModelConfig tiny_model() {
   ModelConfig mc;
   mc.hidden_size = 8;
   mc.num_layers = 1;
+  return mc;
+}
+TrainConfig tiny_training() {
   TrainConfig tc;
   tc.batch_size = 2;
   tc.seq_length = 10;
   tc.max_epochs = 0;
   tc.eval_every = 0;
+  return tc;
+}
+
+TEST(Training, CancelFlagStopsAndWritesTheModel) {
+  set_thread_count(1);
+  const std::string text = resume_text();
+  const Vocabulary v = vocab_of(text);
+  const ModelConfig mc = tiny_model();
+  const TrainConfig tc = tiny_training();
   std::atomic<bool> cancel{false};
   struct StopAt5 : TrainingObserver {
     std::atomic<bool>* flag;
@@ -220,6 +230,34 @@ TEST(Training, CancelFlagStopsAndWritesTheModel) {
   EXPECT_EQ(r.iterations, 5);
   EXPECT_EQ(observer.checkpoints, 1);
   EXPECT_EQ(load_model_file(path).progress.iteration, 5);
+}
+
+TEST(Training, KeepCheckpointsLeavesOneLoadableFilePerCheckpoint) {
+  set_thread_count(1);
+  EXPECT_EQ(checkpoint_file_path("/d/m.csm", 7), "/d/m.iter7.csm");
+  EXPECT_EQ(checkpoint_file_path("/d/m.bin", 7), "/d/m.bin.iter7.csm");
+  const std::string text = resume_text();
+  const Vocabulary v = vocab_of(text);
+  const ModelConfig mc = tiny_model();
+  TrainConfig tc = tiny_training();
+  tc.max_iters = 6;
+  tc.checkpoint_every = 3;
+  struct Paths : TrainingObserver {
+    std::vector<CheckpointEvent> events;
+    void on_checkpoint(const CheckpointEvent& e) override { events.push_back(e); }
+  } observer;
+  const std::string path = temp_path("kept.csm");
+  Trainer trainer(mc, tc, v);
+  trainer.set_keep_checkpoints(true);
+  trainer.run(encode_text(v, text), EncodedText(), &observer, nullptr, path);
+  ASSERT_EQ(observer.events.size(), 2u);
+  for (const CheckpointEvent& e : observer.events) {
+    EXPECT_EQ(e.path, checkpoint_file_path(path, e.iteration));
+    EXPECT_EQ(load_model_file(e.path).progress.iteration, e.iteration);
+  }
+  EXPECT_EQ(observer.events[0].iteration, 3);
+  EXPECT_EQ(observer.events[1].iteration, 6);
+  EXPECT_EQ(load_model_file(path).progress.iteration, 6);  // the output file is still written
 }
 
 }  // namespace

@@ -27,10 +27,11 @@
 #include "generator_pane.h"
 #include "main_window.h"
 #include "model.h"
+#include "ui_test_util.h"
 
 namespace {
 
-constexpr int kWaitMs = 5000;
+using ui_test::kWaitMs;
 
 cellscope::ModelFile tinyModel(int hidden = 16,
                                cellscope::CellType cell = cellscope::CellType::kLstm) {
@@ -171,7 +172,8 @@ TEST(GeneratorTest, SliderRestartsGenerationAndCancelsTheOldRun) {
   ASSERT_NE(first, 0u);
   QSignalSpy finished(column, &GenerationColumn::runFinished);
   QSignalSpy started(column, &GenerationColumn::runStarted);
-  QTRY_VERIFY_WITH_TIMEOUT(column->view()->size() > 10, kWaitMs);  // streaming has begun
+  ASSERT_TRUE(
+      ui_test::waitFor([&] { return column->view()->size() > 10; }));  // streaming has begun
   ASSERT_TRUE(column->isRunning());
 
   pane.temperatureSlider()->setValue(temperature::toSlider(0.3));
@@ -180,17 +182,15 @@ TEST(GeneratorTest, SliderRestartsGenerationAndCancelsTheOldRun) {
   EXPECT_GT(second, first);
   EXPECT_NEAR(pane.temperature(), 0.3, 0.002);
   // The old run reports itself cancelled; the new one streams from the prime again.
-  QTRY_VERIFY_WITH_TIMEOUT(
-      [&] {
-        for (const QList<QVariant>& args : finished) {
-          const auto summary = args.at(0).value<GenerationSummary>();
-          if (summary.runId == first) return summary.cancelled;
-        }
-        return false;
-      }(),
-      kWaitMs);
+  ASSERT_TRUE(ui_test::waitFor([&] {
+    for (const QList<QVariant>& args : finished) {
+      const auto summary = args.at(0).value<GenerationSummary>();
+      if (summary.runId == first) return summary.cancelled;
+    }
+    return false;
+  }));
   EXPECT_TRUE(column->isRunning());
-  QTRY_VERIFY_WITH_TIMEOUT(column->view()->size() > 10, kWaitMs);
+  ASSERT_TRUE(ui_test::waitFor([&] { return column->view()->size() > 10; }));
   // Destroying the pane cancels the running run and joins its thread (no hang).
 }
 
@@ -296,7 +296,7 @@ TEST(GeneratorTest, CompareRunsASecondTemperatureAndSaveWritesTheText) {
   GenerationColumn* second = pane.compareColumn();
   EXPECT_TRUE(second->isVisibleTo(&pane));
   finishedText(pane);
-  QTRY_VERIFY_WITH_TIMEOUT(!second->isRunning(), kWaitMs);
+  ASSERT_TRUE(ui_test::waitFor([&] { return !second->isRunning(); }));
   EXPECT_EQ(second->generatedText().size(), 150);
   EXPECT_NEAR(second->temperature(), 0.2, 0.002);
   EXPECT_NE(second->generatedText(), pane.primaryColumn()->generatedText());
@@ -385,6 +385,7 @@ TEST(GeneratorTest, MainWindowHasModelAndGenerateTabs) {
   EXPECT_FALSE(window.generatorPane()->hasModel());
   ASSERT_TRUE(window.openModel(path));
   EXPECT_TRUE(window.generatorPane()->hasModel());
-  QTRY_VERIFY_WITH_TIMEOUT(!window.generatorPane()->primaryColumn()->isRunning(), kWaitMs);
+  ASSERT_TRUE(
+      ui_test::waitFor([&] { return !window.generatorPane()->primaryColumn()->isRunning(); }));
   EXPECT_FALSE(window.generatorPane()->primaryColumn()->generatedText().isEmpty());
 }

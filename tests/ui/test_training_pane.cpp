@@ -1,10 +1,13 @@
 // Training pane tests, offscreen: a tiny LSTM (1x16, batch 4, seq 16) trains on a few KB of
 // generated text written to a temp dir. The plots receive points, samples, validation and
 // checkpoints arrive, pause holds the iteration and resume continues it, stop writes a model
-// file that load_model_file reads back; plus the form's estimates and a bad corpus's error.
+// file that load_model_file reads back; every checkpoint keeps its own file and one resumes;
+// the plots' x axis re-keys every point; the form's estimates (memory, measured time per epoch)
+// and a bad corpus's error.
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
@@ -22,10 +25,12 @@
 #include "training_form.h"
 #include "training_pane.h"
 #include "training_plots.h"
+#include "ui_test_util.h"
 
 namespace {
 
-constexpr int kWaitMs = 5000;
+using ui_test::kWaitMs;
+using ui_test::waitFor;
 
 QString writeCorpus(const QTemporaryDir& dir) {
   const QString path = dir.filePath(QStringLiteral("corpus.txt"));
@@ -76,11 +81,11 @@ TEST(TrainingPane, TrainsPausesResumesAndStopsWithACheckpoint) {
   EXPECT_TRUE(pane.stopButton()->isEnabled());
 
   // Points reach the plots; validation, samples and checkpoints arrive.
-  QTRY_VERIFY_WITH_TIMEOUT(pane.plots()->rawLossGraph()->dataCount() > 50, kWaitMs);
-  QTRY_VERIFY_WITH_TIMEOUT(pane.plots()->valLossGraph()->dataCount() > 0, kWaitMs);
-  QTRY_VERIFY_WITH_TIMEOUT(pane.sampleList()->count() > 0, kWaitMs);
-  QTRY_VERIFY_WITH_TIMEOUT(pane.checkpointList()->count() > 0, kWaitMs);
-  QTRY_VERIFY_WITH_TIMEOUT(pane.plots()->replotCount() > 0, kWaitMs);
+  ASSERT_TRUE(waitFor([&] { return pane.plots()->rawLossGraph()->dataCount() > 50; }));
+  ASSERT_TRUE(waitFor([&] { return pane.plots()->valLossGraph()->dataCount() > 0; }));
+  ASSERT_TRUE(waitFor([&] { return pane.sampleList()->count() > 0; }));
+  ASSERT_TRUE(waitFor([&] { return pane.checkpointList()->count() > 0; }));
+  ASSERT_TRUE(waitFor([&] { return pane.plots()->replotCount() > 0; }));
   EXPECT_EQ(pane.plots()->flowPlot()->graphCount(), 1);
   EXPECT_GT(pane.plots()->flowPlot()->graph(0)->dataCount(), 1);
   EXPECT_TRUE(pane.form()->corpusLabel()->text().contains(QStringLiteral("vocabulary")));
@@ -89,7 +94,7 @@ TEST(TrainingPane, TrainsPausesResumesAndStopsWithACheckpoint) {
 
   // Pause: the iteration stops advancing; Resume: it advances again.
   pane.pauseButton()->click();
-  QTRY_COMPARE_WITH_TIMEOUT(pane.state(), TrainingPane::State::kPaused, kWaitMs);
+  ASSERT_TRUE(waitFor([&] { return pane.state() == TrainingPane::State::kPaused; }));
   EXPECT_TRUE(pane.resumeButton()->isEnabled());
   EXPECT_FALSE(pane.pauseButton()->isEnabled());
   const qint64 pausedAt = pane.lastIteration();
@@ -98,7 +103,7 @@ TEST(TrainingPane, TrainsPausesResumesAndStopsWithACheckpoint) {
   EXPECT_EQ(pane.lastIteration(), pausedAt);
   EXPECT_EQ(pane.plots()->rawLossGraph()->dataCount(), pointsAtPause);
   pane.resumeButton()->click();
-  QTRY_VERIFY_WITH_TIMEOUT(pane.lastIteration() > pausedAt + 10, kWaitMs);
+  ASSERT_TRUE(waitFor([&] { return pane.lastIteration() > pausedAt + 10; }));
 
   // Stop: the trainer writes the output file, which loads.
   pane.stopButton()->click();
@@ -117,10 +122,137 @@ TEST(TrainingPane, TrainsPausesResumesAndStopsWithACheckpoint) {
 
   // Resume from the file continues the iteration count.
   pane.startFrom(pane.settings().outputPath);
-  QTRY_VERIFY_WITH_TIMEOUT(pane.lastIteration() > result.iterations, kWaitMs);
+  ASSERT_TRUE(waitFor([&] { return pane.lastIteration() > result.iterations; }));
   pane.stop();
   ASSERT_TRUE(finished.wait(kWaitMs));
   EXPECT_GT(cellscope::load_model_file(path).progress.iteration, result.iterations);
+}
+
+TEST(TrainingPane, KeepsEveryCheckpointAndResumesFromOne) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  TrainingPane pane;
+  TrainingSettings s = tinySettings(dir);
+  s.checkpointEvery = 10;
+  pane.applySettings(s);
+  QSignalSpy finished(&pane, &TrainingPane::finished);
+  pane.start();
+  ASSERT_TRUE(waitFor([&] { return pane.checkpointList()->count() >= 3; }));
+  EXPECT_FALSE(pane.resumeCheckpointButton()->isEnabled());  // not while training
+  pane.stop();
+  ASSERT_TRUE(finished.wait(kWaitMs));
+
+  // One distinct, loadable file per entry, at the entry's iteration.
+  QStringList paths;
+  for (int row = 0; row < pane.checkpointList()->count(); ++row) {
+    const QString path = pane.checkpointList()->item(row)->data(Qt::UserRole).toString();
+    EXPECT_TRUE(path.contains(QStringLiteral("tiny.iter"))) << path.toStdString();
+    EXPECT_FALSE(paths.contains(path));
+    paths << path;
+    EXPECT_EQ(cellscope::load_model_file(path.toStdString()).progress.iteration,
+              pane.checkpointList()->item(row)->data(Qt::UserRole + 1).toLongLong());
+  }
+  EXPECT_EQ(cellscope::load_model_file(paths.first().toStdString()).progress.iteration, 10);
+
+  // Resume from the first: training continues from iteration 10; the later entries, which the
+  // resumed run overwrites, leave the list.
+  pane.checkpointList()->setCurrentRow(0);
+  ASSERT_TRUE(pane.resumeCheckpointButton()->isEnabled());
+  pane.resumeCheckpointButton()->click();
+  EXPECT_TRUE(pane.isTraining());
+  ASSERT_TRUE(waitFor([&] { return pane.lastIteration() > 10; }));
+  EXPECT_EQ(pane.plots()->rawLossGraph()->data()->constBegin()->key, 11.0);
+  pane.stop();
+  ASSERT_TRUE(finished.wait(kWaitMs));
+  EXPECT_EQ(pane.checkpointList()->item(0)->data(Qt::UserRole).toString(), paths.first());
+  for (int row = 1; row < pane.checkpointList()->count(); ++row) {
+    EXPECT_GT(pane.checkpointList()->item(row)->data(Qt::UserRole + 1).toLongLong(), 10);
+  }
+}
+
+TEST(TrainingPlots, XAxisChoiceReKeysEveryPoint) {
+  TrainingPlots plots;
+  TrainingIterations events;
+  events.iterations = {1, 2, 3};
+  events.epochs = {0.25, 0.5, 0.75};
+  events.times = {0.1, 0.2, 0.3};
+  events.losses = {4.0, 3.5, 3.0};
+  events.gradNorms = {1.0, 2.0, 3.0};
+  events.learningRates = {2e-3, 2e-3, 1e-3};
+  events.throughputs = {1000, 1100, 1200};
+  plots.addIterations(events);
+  plots.addValidation({3, 0.75, 0.3, 3.2});
+  const auto keys = [](QCPGraph* graph) {
+    std::vector<double> k;
+    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+      k.push_back(it->key);
+    return k;
+  };
+  const std::vector<QCPGraph*> graphs = {plots.rawLossGraph(), plots.smoothLossGraph(),
+                                         plots.gradNormGraph(), plots.learningRateGraph(),
+                                         plots.throughputGraph()};
+  for (QCPGraph* graph : graphs) EXPECT_EQ(keys(graph), (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(plots.learningRateGraph()->data()->at(2)->value, 1e-3);
+  EXPECT_EQ(plots.throughputGraph()->data()->at(1)->value, 1100);
+
+  plots.xAxisCombo()->setCurrentIndex(TrainingPlots::kEpochs);
+  EXPECT_EQ(plots.xAxis(), TrainingPlots::kEpochs);
+  for (QCPGraph* graph : graphs) EXPECT_EQ(keys(graph), (std::vector<double>{0.25, 0.5, 0.75}));
+  EXPECT_EQ(keys(plots.valLossGraph()), std::vector<double>{0.75});
+  EXPECT_EQ(plots.rawLossGraph()->data()->at(1)->value, 3.5);
+
+  plots.setXAxis(TrainingPlots::kWallTime);
+  EXPECT_EQ(plots.xAxisCombo()->currentIndex(), TrainingPlots::kWallTime);
+  for (QCPGraph* graph : graphs) EXPECT_EQ(keys(graph), (std::vector<double>{0.1, 0.2, 0.3}));
+  EXPECT_EQ(keys(plots.valLossGraph()), std::vector<double>{0.3});
+  EXPECT_EQ(plots.lossPlot()->xAxis->label(), plots.xAxisCombo()->currentText());
+
+  // New points arrive keyed by the current choice.
+  events.iterations = {4};
+  events.epochs = {1.0};
+  events.times = {0.4};
+  events.losses = {2.9};
+  events.gradNorms = {1.0};
+  events.learningRates = {1e-3};
+  events.throughputs = {1300};
+  plots.addIterations(events);
+  EXPECT_EQ(keys(plots.rawLossGraph()).back(), 0.4);
+  plots.setXAxis(TrainingPlots::kIterations);
+  EXPECT_EQ(keys(plots.throughputGraph()), (std::vector<double>{1, 2, 3, 4}));
+}
+
+TEST(TrainingForm, MeasuresTheTimePerEpochOffTheGuiThread) {
+  QTemporaryDir dir;
+  TrainingForm form;
+  TrainingSettings s = tinySettings(dir);
+  QSignalSpy ready(&form, &TrainingForm::estimateReady);
+  form.applySettings(s);
+  EXPECT_TRUE(form.timeLabel()->text().contains(QStringLiteral("measuring")));
+  ASSERT_TRUE(ready.count() > 0 || ready.wait(kWaitMs));
+  EXPECT_GT(ready.last().at(0).toDouble(), 0.0);
+  EXPECT_GT(form.measuredCharsPerSecond(), 0.0);
+  EXPECT_TRUE(form.timeLabel()->text().contains(QStringLiteral("per million characters")))
+      << form.timeLabel()->text().toStdString();
+
+  // A corpus turns it into a time per epoch; an interval edit does not re-measure.
+  TrainingCorpusInfo info;
+  info.trainChars = 5000;
+  info.vocabSize = 65;
+  form.setCorpusInfo(info);
+  EXPECT_TRUE(form.timeLabel()->text().contains(QStringLiteral("per epoch")));
+  s.evalEvery = 33;
+  form.applySettings(s);
+  EXPECT_GT(form.measuredCharsPerSecond(), 0.0);
+
+  // A model edit makes the estimate stale; quick successive edits measure once.
+  ready.clear();
+  form.hiddenSpin()->setValue(24);
+  form.hiddenSpin()->setValue(20);
+  EXPECT_TRUE(form.timeLabel()->text().contains(QStringLiteral("measuring")));
+  ASSERT_TRUE(ready.wait(kWaitMs));
+  QTest::qWait(2 * TrainingForm::kEstimateDelayMilliseconds);
+  EXPECT_EQ(ready.count(), 1);
+  EXPECT_TRUE(form.timeLabel()->text().contains(QStringLiteral("per epoch")));
 }
 
 TEST(TrainingPane, BadCorpusReportsTheEnginesMessage) {
