@@ -4,6 +4,8 @@
 // edit emits changed(). The settings round-trip through QSettings under "training/".
 #include "training_form.h"
 
+#include <QAbstractSpinBox>
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -28,6 +30,27 @@
 #include "model.h"
 
 namespace {
+
+// The form scrolls: a wheel turn over a field the user did not click must scroll the form, not
+// change the field's value. Fields take the wheel only once they have focus.
+class WheelGuard : public QObject {
+ public:
+  using QObject::QObject;
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    auto* widget = qobject_cast<QWidget*>(watched);
+    if (event->type() == QEvent::Wheel && widget && !widget->hasFocus()) {
+      event->ignore();  // propagates to the scroll area
+      return true;
+    }
+    return QObject::eventFilter(watched, event);
+  }
+};
+
+void guardWheel(QWidget* field) {
+  static WheelGuard* guard = new WheelGuard(qApp);
+  field->setFocusPolicy(Qt::StrongFocus);
+  field->installEventFilter(guard);
+}
 
 QSpinBox* intSpin(int lo, int hi) {
   auto* spin = new QSpinBox;
@@ -237,6 +260,8 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   layout->addStretch(1);
 
   applySettings(TrainingSettings());
+  for (auto* field : findChildren<QAbstractSpinBox*>()) guardWheel(field);
+  for (auto* field : findChildren<QComboBox*>()) guardWheel(field);
   for (auto* spin : findChildren<QSpinBox*>())
     connect(spin, &QSpinBox::valueChanged, this, &TrainingForm::updateEstimates);
   for (auto* spin : findChildren<QDoubleSpinBox*>())

@@ -240,6 +240,17 @@ void TrainingPlots::scheduleReplot() {
 void TrainingPlots::replot() {
   for (QCustomPlot* plot : {lossPlot_, gradPlot_, ratePlot_, flowPlot_}) {
     if (!plot->property("manualRange").toBool()) plot->rescaleAxes();
+    if (plot == ratePlot_ && !plot->property("manualRange").toBool()) {
+      // Rates are positive and often constant (a learning rate before decay): from 0 to a bit
+      // above the largest value, rather than QCustomPlot's ±1 around a constant.
+      const std::pair<QCPGraph*, QCPAxis*> rates[] = {{learningRateGraph(), plot->yAxis},
+                                                      {throughputGraph(), plot->yAxis2}};
+      for (const auto& [graph, axis] : rates) {
+        bool found = false;
+        const QCPRange range = graph->getValueRange(found);
+        if (found && range.upper > 0) axis->setRange(0, range.upper * 1.15);
+      }
+    }
     plot->replot(QCustomPlot::rpQueuedReplot);
   }
   ++replots_;

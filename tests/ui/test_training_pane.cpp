@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
+#include <QApplication>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -18,6 +19,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 
 #include "checkpoint.h"
 #include "main_window.h"
@@ -219,6 +221,37 @@ TEST(TrainingPlots, XAxisChoiceReKeysEveryPoint) {
   EXPECT_EQ(keys(plots.rawLossGraph()).back(), 0.4);
   plots.setXAxis(TrainingPlots::kIterations);
   EXPECT_EQ(keys(plots.throughputGraph()), (std::vector<double>{1, 2, 3, 4}));
+}
+
+TEST(TrainingPlots, RateAxesStartAtZeroForAConstantLearningRate) {
+  TrainingPlots plots;
+  TrainingIterations events;
+  events.iterations = {1, 2, 3};
+  events.epochs = {0.1, 0.2, 0.3};
+  events.times = {0.1, 0.2, 0.3};
+  events.losses = {4.0, 3.9, 3.8};
+  events.gradNorms = {1.0, 1.0, 1.0};
+  events.learningRates = {2e-3, 2e-3, 2e-3};
+  events.throughputs = {90000, 95000, 92000};
+  plots.addIterations(events);
+  QCustomPlot* rates = plots.learningRateGraph()->parentPlot();
+  ASSERT_TRUE(ui_test::waitFor([&] { return rates->yAxis->range().upper < 1.0; }));
+  EXPECT_EQ(rates->yAxis->range().lower, 0.0);
+  EXPECT_NEAR(rates->yAxis->range().upper, 2e-3 * 1.15, 1e-9);
+  EXPECT_EQ(rates->yAxis2->range().lower, 0.0);
+  EXPECT_NEAR(rates->yAxis2->range().upper, 95000 * 1.15, 1e-6);
+}
+
+TEST(TrainingForm, WheelOverAnUnfocusedFieldScrollsInsteadOfChangingIt) {
+  TrainingForm form;
+  for (QSpinBox* spin : form.findChildren<QSpinBox*>()) {
+    spin->setValue(spin->minimum());
+    const int before = spin->value();
+    QWheelEvent wheel(QPointF(5, 5), QPointF(5, 5), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(spin, &wheel);
+    EXPECT_EQ(spin->value(), before) << spin->objectName().toStdString();
+  }
 }
 
 TEST(TrainingForm, MeasuresTheTimePerEpochOffTheGuiThread) {
