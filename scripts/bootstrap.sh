@@ -2,7 +2,8 @@
 # bootstrap.sh: from a fresh checkout to a running app or a passing test suite.
 #   bash scripts/bootstrap.sh app    install packages if missing, build, start the desktop app
 #   bash scripts/bootstrap.sh test   install packages if missing, build, run every test
-# Debian 12 and Ubuntu 22.04+ (apt); other systems: install the packages below by hand.
+# Debian 12 and Ubuntu 24.04+ (apt; Qt 6 builds of QCustomPlot); elsewhere: install the packages
+# below by hand.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
