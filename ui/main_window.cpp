@@ -21,6 +21,7 @@
 
 #include "checkpoint.h"
 #include "error.h"
+#include "explorer_pane.h"
 #include "generator_pane.h"
 #include "model_overview_pane.h"
 #include "training_pane.h"
@@ -55,11 +56,13 @@ MainWindow::MainWindow(const QString& modelPath, QWidget* parent) : QMainWindow(
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("CellScope"));
 
+  explorerPane_ = new ExplorerPane;
   overviewPane_ = new ModelOverviewPane;
   generatorPane_ = new GeneratorPane;
   tabs_ = new QTabWidget;
   tabs_->setObjectName(QStringLiteral("mainTabs"));
   tabs_->setDocumentMode(true);
+  tabs_->addTab(explorerPane_, tr("Explore"));
   tabs_->addTab(overviewPane_, tr("Model"));
   tabs_->addTab(generatorPane_, tr("Generate"));
   trainingPane_ = new TrainingPane;
@@ -95,6 +98,15 @@ void MainWindow::createActions() {
   openModelAction_->setStatusTip(tr("Open a CellScope model file (.csm)"));
   connect(openModelAction_, &QAction::triggered, this, &MainWindow::chooseModel);
 
+  openTextAction_ = new QAction(tr("Open &Text…"), this);
+  openTextAction_->setObjectName(QStringLiteral("actionOpenText"));
+  openTextAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  openTextAction_->setStatusTip(tr("Open a text to colour by a neuron of the model"));
+  connect(openTextAction_, &QAction::triggered, this, [this] {
+    tabs_->setCurrentWidget(explorerPane_);
+    explorerPane_->chooseText();
+  });
+
   quitAction_ = new QAction(tr("&Quit"), this);
   quitAction_->setObjectName(QStringLiteral("actionQuit"));
   quitAction_->setShortcut(QKeySequence::Quit);
@@ -111,6 +123,7 @@ void MainWindow::createMenus() {
   QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
   fileMenu->setObjectName(QStringLiteral("menuFile"));
   fileMenu->addAction(openModelAction_);
+  fileMenu->addAction(openTextAction_);
   fileMenu->addSeparator();
   fileMenu->addAction(quitAction_);
 
@@ -131,6 +144,7 @@ bool MainWindow::openModel(const QString& path) {
     }
     overviewPane_->setModel(*loaded, absolutePath);
     generatorPane_->setModel(*loaded);
+    explorerPane_->setModel(*loaded);
     model_ = std::move(loaded);
     modelPath_ = absolutePath;
     lastModelPath_ = absolutePath;

@@ -1,8 +1,9 @@
 // MainWindow: the CellScope desktop app's top-level window. It owns the loaded model file,
-// the File (Open Model…, Quit) and Help (About) menus, and the panes that show the model in a
-// QTabWidget ("Model": ModelOverviewPane, "Generate": GeneratorPane, "Train": TrainingPane).
-// Geometry, the last model path, the current tab and the generator's and trainer's settings
-// persist through QSettings. Closing during training asks, then stops it (checkpoint) first.
+// the File (Open Model…, Open Text…, Quit) and Help (About) menus, and the panes that show the
+// model in a QTabWidget ("Explore": ExplorerPane, "Model": ModelOverviewPane, "Generate":
+// GeneratorPane, "Train": TrainingPane). Geometry, the last model path, the current tab and the
+// generator's and trainer's settings persist through QSettings. Closing during training asks, then
+// stops it (checkpoint) first.
 #pragma once
 
 #include <QMainWindow>
@@ -11,6 +12,7 @@
 
 class QAction;
 class QCloseEvent;
+class ExplorerPane;
 class GeneratorPane;
 class ModelOverviewPane;
 class TrainingPane;
@@ -37,11 +39,13 @@ class MainWindow : public QMainWindow {
   const cellscope::ModelFile* model() const { return model_.get(); }
   QString modelPath() const { return modelPath_; }
 
+  ExplorerPane* explorerPane() const { return explorerPane_; }
   ModelOverviewPane* overviewPane() const { return overviewPane_; }
   GeneratorPane* generatorPane() const { return generatorPane_; }
   TrainingPane* trainingPane() const { return trainingPane_; }
   QTabWidget* tabs() const { return tabs_; }
   QAction* openModelAction() const { return openModelAction_; }
+  QAction* openTextAction() const { return openTextAction_; }
   QAction* quitAction() const { return quitAction_; }
   QAction* aboutAction() const { return aboutAction_; }
 
@@ -65,11 +69,13 @@ class MainWindow : public QMainWindow {
   QString modelPath_;
   QString lastModelPath_;  // from QSettings: where the Open dialog starts
   QTabWidget* tabs_ = nullptr;
+  ExplorerPane* explorerPane_ = nullptr;
   ModelOverviewPane* overviewPane_ = nullptr;
   GeneratorPane* generatorPane_ = nullptr;
   TrainingPane* trainingPane_ = nullptr;
   bool closeAfterTraining_ = false;
   QAction* openModelAction_ = nullptr;
+  QAction* openTextAction_ = nullptr;
   QAction* quitAction_ = nullptr;
   QAction* aboutAction_ = nullptr;
 };

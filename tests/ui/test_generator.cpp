@@ -378,10 +378,10 @@ TEST(GeneratorTest, MainWindowHasModelAndGenerateTabs) {
   cellscope::save_model_file(QFile::encodeName(path).toStdString(), tinyModel());
   MainWindow window;
   ASSERT_NE(window.tabs(), nullptr);
-  ASSERT_GE(window.tabs()->count(), 2);  // "Train" follows
-  EXPECT_EQ(window.tabs()->tabText(0), QStringLiteral("Model"));
-  EXPECT_EQ(window.tabs()->tabText(1), QStringLiteral("Generate"));
-  EXPECT_EQ(window.tabs()->widget(1), window.generatorPane());
+  ASSERT_GE(window.tabs()->count(), 3);  // "Explore" first, "Train" follows
+  EXPECT_EQ(window.tabs()->tabText(1), QStringLiteral("Model"));
+  EXPECT_EQ(window.tabs()->tabText(2), QStringLiteral("Generate"));
+  EXPECT_EQ(window.tabs()->widget(2), window.generatorPane());
   EXPECT_FALSE(window.generatorPane()->hasModel());
   ASSERT_TRUE(window.openModel(path));
   EXPECT_TRUE(window.generatorPane()->hasModel());

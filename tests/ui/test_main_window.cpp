@@ -25,6 +25,7 @@
 #include "main_window.h"
 #include "model.h"
 #include "model_overview_pane.h"
+#include "ui_test_util.h"
 
 namespace {
 
@@ -69,32 +70,7 @@ int nonBackgroundPixels(const QImage& image) {
   return image.width() * image.height() - most;
 }
 
-// Watches for the next modal QMessageBox (QMessageBox::critical runs its own event loop),
-// records what it says and closes it.
-class MessageBoxCatcher {
- public:
-  MessageBoxCatcher() {
-    timer_.setInterval(10);
-    QObject::connect(&timer_, &QTimer::timeout, [this] {
-      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-      if (box == nullptr) return;
-      seen_ = true;
-      icon_ = box->icon();
-      text_ = box->text();
-      box->done(QMessageBox::Ok);
-    });
-    timer_.start();
-  }
-  bool seen() const { return seen_; }
-  QMessageBox::Icon icon() const { return icon_; }
-  QString text() const { return text_; }
-
- private:
-  QTimer timer_;
-  bool seen_ = false;
-  QMessageBox::Icon icon_ = QMessageBox::NoIcon;
-  QString text_;
-};
+using ui_test::MessageBoxCatcher;
 
 QMenu* findMenu(const QMainWindow& window, const char* objectName) {
   return window.menuBar()->findChild<QMenu*>(QString::fromLatin1(objectName));

@@ -3,7 +3,11 @@
 // QTest::qWaitFor and assert with GoogleTest instead, e.g. ASSERT_TRUE(waitFor([&] { ... })).
 #pragma once
 
+#include <QApplication>
+#include <QMessageBox>
+#include <QString>
 #include <QTest>
+#include <QTimer>
 
 namespace ui_test {
 
@@ -13,5 +17,32 @@ template <typename Condition>
 bool waitFor(Condition condition, int timeoutMs = kWaitMs) {
   return QTest::qWaitFor(condition, timeoutMs);
 }
+
+// Watches for the next modal QMessageBox (QMessageBox::critical runs its own event loop),
+// records what it says and closes it.
+class MessageBoxCatcher {
+ public:
+  MessageBoxCatcher() {
+    timer_.setInterval(10);
+    QObject::connect(&timer_, &QTimer::timeout, [this] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (box == nullptr) return;
+      seen_ = true;
+      icon_ = box->icon();
+      text_ = box->text();
+      box->done(QMessageBox::Ok);
+    });
+    timer_.start();
+  }
+  bool seen() const { return seen_; }
+  QMessageBox::Icon icon() const { return icon_; }
+  QString text() const { return text_; }
+
+ private:
+  QTimer timer_;
+  bool seen_ = false;
+  QMessageBox::Icon icon_ = QMessageBox::NoIcon;
+  QString text_;
+};
 
 }  // namespace ui_test

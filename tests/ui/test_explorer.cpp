@@ -1,0 +1,211 @@
+// Explorer tests, offscreen, on a tiny LSTM made here and a small text in a QTemporaryDir:
+// opening the text colours every character once the probe pass ends; another neuron recolours
+// with exactly the engine's Probe::track; the Right arrow steps the neuron; hover shows the
+// top-5 predictions; a missing file and a non-UTF-8 file end in an error box naming the file;
+// MainWindow has the Explore tab first and File → Open Text (Ctrl+T).
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMouseEvent>
+#include <QProgressBar>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "activation_text_view.h"
+#include "checkpoint.h"
+#include "explorer_pane.h"
+#include "main_window.h"
+#include "model.h"
+#include "probe.h"
+#include "trainer.h"
+#include "ui_test_util.h"
+#include "vocabulary.h"
+
+namespace {
+
+using ui_test::waitFor;
+
+cellscope::ModelFile tinyModel() {
+  cellscope::ModelFile file;
+  const std::u32string chars = U"\n !',.:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  file.vocabulary.assign(chars.begin(), chars.end());
+  file.model.cell = cellscope::CellType::kLstm;
+  file.model.vocab_size = static_cast<int32_t>(file.vocabulary.size());
+  file.model.hidden_size = 12;
+  file.model.num_layers = 2;
+  cellscope::Model<float> model(file.model);
+  model.init_params(11);
+  file.parameters = model.params().to_vector();
+  for (float& p : file.parameters) p *= 4.0f;
+  return file;
+}
+
+const char kText[] =
+    "The quick brown fox, said she, jumps over the lazy dog.\n"
+    "\tWhy? Because it can! And it will: again and again.\n"
+    "Zebras are not foxes.\n";
+
+QString writeFile(const QTemporaryDir& dir, const char* name, const QByteArray& bytes) {
+  const QString path = dir.filePath(QString::fromLatin1(name));
+  QFile file(path);
+  EXPECT_TRUE(file.open(QIODevice::WriteOnly));
+  file.write(bytes);
+  return path;
+}
+
+// The engine's own answer: one neuron's track over kText.
+std::vector<float> engineTrack(const cellscope::ModelFile& file, const NeuronSelection& sel) {
+  const cellscope::Vocabulary vocab(file.vocabulary);
+  const std::vector<int32_t> ids = vocab.encode(kText);
+  cellscope::EncodedText encoded(vocab.size(), ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) encoded.set(i, ids[i]);
+  auto model = cellscope::model_from_file(file, "tiny");
+  cellscope::Probe probe(*model, encoded);
+  return probe.track(sel.layer, sel.neuron, sel.quantity);
+}
+
+std::vector<float> viewValues(const ActivationTextView& view) {
+  std::vector<float> values;
+  for (int i = 0; i < view.size(); ++i) values.push_back(view.value(i));
+  return values;
+}
+
+using ui_test::MessageBoxCatcher;
+
+struct Fixture {
+  cellscope::ModelFile file = tinyModel();
+  QTemporaryDir dir;
+  QString textPath;
+  ExplorerPane pane;
+
+  Fixture() {
+    textPath = writeFile(dir, "text.txt", QByteArray(kText));
+    pane.resize(900, 500);
+    pane.setModel(file);
+  }
+  bool openAndWait() {
+    pane.openText(textPath);
+    return waitFor([&] { return !pane.isProbing() && pane.isColoured(); });
+  }
+};
+
+}  // namespace
+
+TEST(ExplorerTest, OpeningATextColoursEveryCharacter) {
+  Fixture f;
+  ASSERT_TRUE(f.openAndWait());
+  ActivationTextView* view = f.pane.view();
+  EXPECT_EQ(view->plainText(), QString::fromUtf8(kText));
+  ASSERT_EQ(view->size(), static_cast<int>(std::strlen(kText)));
+  for (int i = 0; i < view->size(); ++i) EXPECT_FALSE(std::isnan(view->value(i))) << i;
+  EXPECT_FALSE(f.pane.progressBar()->isVisible());
+  EXPECT_EQ(f.pane.textPath(), QFileInfo(f.textPath).absoluteFilePath());
+  EXPECT_FALSE(f.pane.legendLabel()->text().isEmpty());
+}
+
+TEST(ExplorerTest, AnotherNeuronRecoloursAsTheEngineTracksIt) {
+  Fixture f;
+  ASSERT_TRUE(f.openAndWait());
+  const std::vector<float> before = viewValues(*f.pane.view());
+  EXPECT_EQ(before, engineTrack(f.file, f.pane.neuronSelection()));
+
+  NeuronSelection other = f.pane.neuronSelection();
+  other.layer = 0;
+  other.neuron = 5;
+  other.quantity = cellscope::Quantity::kHidden;
+  f.pane.setNeuronSelection(other);
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
+  const std::vector<float> after = viewValues(*f.pane.view());
+  EXPECT_NE(after, before);
+  const std::vector<float> expected = engineTrack(f.file, other);
+  ASSERT_EQ(after.size(), expected.size());
+  for (std::size_t i = 0; i < after.size(); ++i) EXPECT_FLOAT_EQ(after[i], expected[i]) << i;
+}
+
+TEST(ExplorerTest, ArrowKeysStepNeuronAndLayer) {
+  Fixture f;
+  ASSERT_TRUE(f.openAndWait());
+  const NeuronSelection start = f.pane.neuronSelection();
+  const std::vector<float> before = viewValues(*f.pane.view());
+  QTest::keyClick(f.pane.view(), Qt::Key_Right);
+  EXPECT_EQ(f.pane.neuronSelection().neuron, start.neuron + 1);
+  EXPECT_EQ(f.pane.neuronSelection().layer, start.layer);
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
+  EXPECT_NE(viewValues(*f.pane.view()), before);
+  QTest::keyClick(f.pane.view(), Qt::Key_BracketLeft);
+  EXPECT_EQ(f.pane.neuronSelection().neuron, start.neuron);
+  QTest::keyClick(f.pane.view(), Qt::Key_Left);  // wraps to the last neuron
+  EXPECT_EQ(f.pane.neuronSelection().neuron, f.file.model.hidden_size - 1);
+  QTest::keyClick(f.pane.view(), Qt::Key_Up);
+  EXPECT_EQ(f.pane.neuronSelection().layer, start.layer - 1);
+  QTest::keyClick(f.pane.view(), Qt::Key_Down);
+  EXPECT_EQ(f.pane.neuronSelection().layer, start.layer);
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
+  EXPECT_EQ(viewValues(*f.pane.view()), engineTrack(f.file, f.pane.neuronSelection()));
+}
+
+TEST(ExplorerTest, HoverShowsValueAndTopFivePredictions) {
+  Fixture f;
+  f.pane.show();
+  ASSERT_TRUE(f.openAndWait());
+  ActivationTextView* view = f.pane.view();
+  const QPoint pos = view->cellRect(4).center();
+  QMouseEvent move(QEvent::MouseMove, pos, view->viewport()->mapToGlobal(pos), Qt::NoButton,
+                   Qt::NoButton, Qt::NoModifier);
+  QApplication::sendEvent(view->viewport(), &move);
+  ASSERT_TRUE(waitFor([&] { return !f.pane.hoverLabel()->text().isEmpty(); }));
+  const QString text = f.pane.hoverLabel()->text();
+  EXPECT_TRUE(text.contains(QStringLiteral("#4 'q'"))) << text.toStdString();
+  EXPECT_TRUE(text.contains(QString::number(static_cast<double>(view->value(4)), 'f', 4)))
+      << text.toStdString();
+  EXPECT_EQ(text.count(QLatin1Char('%')), 5) << text.toStdString();
+}
+
+TEST(ExplorerTest, MissingFileShowsErrorNamingIt) {
+  Fixture f;
+  const QString missing = f.dir.filePath(QStringLiteral("no-such-text.txt"));
+  MessageBoxCatcher catcher;
+  f.pane.openText(missing);
+  ASSERT_TRUE(waitFor([&] { return catcher.seen(); }));
+  EXPECT_EQ(catcher.icon(), QMessageBox::Critical);
+  EXPECT_TRUE(catcher.text().contains(missing)) << catcher.text().toStdString();
+  EXPECT_FALSE(f.pane.isProbing());
+}
+
+TEST(ExplorerTest, InvalidUtf8ShowsErrorNamingIt) {
+  Fixture f;
+  const QString bad = writeFile(f.dir, "bad.txt", QByteArray("abc\xff\xfe def", 9));
+  MessageBoxCatcher catcher;
+  f.pane.openText(bad);
+  ASSERT_TRUE(waitFor([&] { return catcher.seen(); }));
+  EXPECT_TRUE(catcher.text().contains(bad)) << catcher.text().toStdString();
+  EXPECT_TRUE(catcher.text().contains(QStringLiteral("UTF-8"))) << catcher.text().toStdString();
+}
+
+TEST(ExplorerTest, MainWindowHasExploreTabFirstAndOpenText) {
+  MainWindow window;
+  ASSERT_NE(window.explorerPane(), nullptr);
+  EXPECT_EQ(window.tabs()->widget(0), window.explorerPane());
+  EXPECT_EQ(window.tabs()->tabText(0), QStringLiteral("Explore"));
+  QMenu* fileMenu = window.menuBar()->findChild<QMenu*>(QStringLiteral("menuFile"));
+  ASSERT_NE(fileMenu, nullptr);
+  EXPECT_TRUE(fileMenu->actions().contains(window.openTextAction()));
+  EXPECT_EQ(window.openTextAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_T));
+
+  QTemporaryDir dir;
+  const QString path = dir.filePath(QStringLiteral("tiny.csm"));
+  cellscope::save_model_file(QFile::encodeName(path).toStdString(), tinyModel());
+  ASSERT_TRUE(window.openModel(path));
+  EXPECT_TRUE(window.explorerPane()->hasModel());
+}

@@ -1,0 +1,104 @@
+// ExplorerPane: the activation explorer's first slice. Open a text file ("Open Text…") and see
+// every character coloured by one neuron of the loaded model (layer, neuron, quantity; a legend
+// names the map). The probe pass runs on an ExplorerWorker thread behind a progress bar; hover a
+// character for its value and the model's top-5 next-character predictions. With the text view
+// focused, Right/Left (or ] and [) step the neuron, Up/Down the layer. A bad file ends in an
+// error box naming it. The GUI thread never waits on the engine.
+#pragma once
+
+#include <QString>
+#include <QWidget>
+#include <memory>
+
+#include "explorer_worker.h"
+
+class ActivationTextView;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QThread;
+
+namespace cellscope {
+struct ModelFile;
+}
+
+class ExplorerPane : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ExplorerPane(QWidget* parent = nullptr);
+  ~ExplorerPane() override;
+
+  // Keeps its own copy of what probing needs; a text already open is probed again.
+  void setModel(const cellscope::ModelFile& model);
+  bool hasModel() const { return model_ != nullptr; }
+
+  // Reads and probes `path` on the worker. Errors (no model, missing, not UTF-8) are shown in
+  // QMessageBox::critical naming the file once the worker reports them.
+  void openText(const QString& path);
+  QString textPath() const { return textPath_; }
+  // True from openText() until the probe pass has ended (finished, failed or cancelled).
+  bool isProbing() const { return probing_; }
+  // True once the view shows the selected neuron's values over the whole text.
+  bool isColoured() const { return coloured_; }
+
+  NeuronSelection neuronSelection() const;
+  void setNeuronSelection(const NeuronSelection& selection);
+  // Steps the neuron (wrapping within the layer) or the layer (clamped).
+  void stepNeuron(int delta);
+  void stepLayer(int delta);
+
+  ActivationTextView* view() const { return view_; }
+  QLabel* hoverLabel() const { return hoverLabel_; }
+  QLabel* legendLabel() const { return legendLabel_; }
+  QProgressBar* progressBar() const { return progressBar_; }
+
+ public slots:
+  // Asks for a file with QFileDialog, then openText().
+  void chooseText();
+
+ signals:
+  // The probe pass over the current text ended (successfully or not).
+  void probingFinished();
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  void selectionChanged();
+  void requestTrack();
+  void requestHover();
+  void updateLegend();
+  void showError(const QString& message);
+  void onTextLoaded(const ExplorerText& text);
+  void onProgress(quint64 textId, double fraction);
+  void onTrack(const ExplorerTrack& track);
+  void onProbed(const ExplorerProbeSummary& summary);
+  void onHover(const ExplorerHover& hover);
+
+  std::shared_ptr<const cellscope::ModelFile> model_;
+  QThread* thread_ = nullptr;
+  ExplorerWorker* worker_ = nullptr;
+  quint64 textId_ = 0;
+  QString textPath_;
+  QString lastDir_;
+  bool probing_ = false;
+  bool probed_ = false;  // the current text's pass completed: tracks and hovers can be asked
+  bool coloured_ = false;
+  bool updating_ = false;
+  int hovered_ = -1;
+  bool hoverPending_ = false;
+  double unboundedLimit_ = 3.0;
+
+  QPushButton* openButton_ = nullptr;
+  QLabel* pathLabel_ = nullptr;
+  QProgressBar* progressBar_ = nullptr;
+  QSpinBox* layerSpin_ = nullptr;
+  QSpinBox* neuronSpin_ = nullptr;
+  QComboBox* quantityCombo_ = nullptr;
+  QLabel* legendLabel_ = nullptr;
+  ActivationTextView* view_ = nullptr;
+  QLabel* hoverLabel_ = nullptr;
+};
