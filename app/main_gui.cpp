@@ -1,6 +1,6 @@
-// cellscope: the desktop app's entry point. Usage: cellscope [model.csm]
+// cellscope: the desktop app's entry point. Usage: cellscope [model.csm [text]]
 // Sets the organisation/application names QSettings uses, parses the command line
-// (--help, --version, an optional model path) and shows the MainWindow.
+// (--help, --version, an optional model path and text to explore) and shows the MainWindow.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QStringList>
@@ -22,16 +22,19 @@ int main(int argc, char* argv[]) {
   parser.addPositionalArgument(QStringLiteral("model"),
                                QStringLiteral("A CellScope model file (.csm) to open at start."),
                                QStringLiteral("[model]"));
+  parser.addPositionalArgument(QStringLiteral("text"),
+                               QStringLiteral("A UTF-8 text to explore with the model."),
+                               QStringLiteral("[text]"));
   parser.process(app);  // exits on --help, --version, or an unknown option
 
   const QStringList positional = parser.positionalArguments();
-  if (positional.size() > 1) {
-    std::fprintf(stderr, "cellscope: expected at most one model file, got %lld\n\n",
+  if (positional.size() > 2) {
+    std::fprintf(stderr, "cellscope: expected a model file and a text at most, got %lld\n\n",
                  static_cast<long long>(positional.size()));
     parser.showHelp(2);
   }
 
-  MainWindow window(positional.isEmpty() ? QString() : positional.first());
+  MainWindow window(positional.value(0), positional.value(1));
   window.show();
   return QApplication::exec();
 }

@@ -15,6 +15,7 @@ PACKAGES=(
 )
 BUILD_DIR=build
 DEFAULT_MODEL=resources/models/default.csm
+DEFAULT_TEXT=resources/demo/dialogue.txt
 
 step() { printf '\n==> %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
@@ -82,8 +83,8 @@ EOF
   fi
   local args=()
   if [ -f "$DEFAULT_MODEL" ]; then
-    args+=("$DEFAULT_MODEL")
-    step "Starting ${BUILD_DIR}/app/cellscope with the bundled model ${DEFAULT_MODEL}"
+    args+=("$DEFAULT_MODEL" "$DEFAULT_TEXT")
+    step "Starting ${BUILD_DIR}/app/cellscope with the bundled model ${DEFAULT_MODEL} and ${DEFAULT_TEXT}"
   else
     step "Starting ${BUILD_DIR}/app/cellscope (no bundled model at ${DEFAULT_MODEL})"
   fi

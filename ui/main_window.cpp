@@ -52,7 +52,8 @@ class WaitCursor {
 
 }  // namespace
 
-MainWindow::MainWindow(const QString& modelPath, QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(const QString& modelPath, const QString& textPath, QWidget* parent)
+    : QMainWindow(parent) {
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("CellScope"));
 
@@ -81,7 +82,12 @@ MainWindow::MainWindow(const QString& modelPath, QWidget* parent) : QMainWindow(
   readSettings();
 
   if (!modelPath.isEmpty()) {
-    QTimer::singleShot(0, this, [this, modelPath] { openModel(modelPath); });
+    QTimer::singleShot(0, this, [this, modelPath, textPath] {
+      if (openModel(modelPath) && !textPath.isEmpty()) {
+        tabs_->setCurrentWidget(explorerPane_);
+        explorerPane_->openText(textPath);
+      }
+    });
   }
 }
 

@@ -28,7 +28,9 @@ class MainWindow : public QMainWindow {
  public:
   // A non-empty `modelPath` (the command line's argument) is opened once the event loop
   // runs, so a bad file's error box appears over the shown window.
-  explicit MainWindow(const QString& modelPath = QString(), QWidget* parent = nullptr);
+  // A non-empty `textPath` is opened in the Explore tab once the model is loaded.
+  explicit MainWindow(const QString& modelPath = QString(), const QString& textPath = QString(),
+                      QWidget* parent = nullptr);
   ~MainWindow() override;
 
   // Loads a .csm file and shows it. On failure shows QMessageBox::critical with the engine's

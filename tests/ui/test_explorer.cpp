@@ -133,6 +133,17 @@ TEST(ExplorerTest, AnotherNeuronRecoloursAsTheEngineTracksIt) {
   for (std::size_t i = 0; i < after.size(); ++i) EXPECT_FLOAT_EQ(after[i], expected[i]) << i;
 }
 
+TEST(ExplorerTest, CommandLineModelAndTextOpenColouredInTheExploreTab) {
+  Fixture f;
+  const QString modelPath = f.dir.filePath(QStringLiteral("model.csm"));
+  cellscope::save_model_file(modelPath.toStdString(), f.file);
+  MainWindow window(modelPath, f.textPath);
+  ExplorerPane* pane = window.explorerPane();
+  ASSERT_TRUE(waitFor([&] { return pane->isColoured() && pane->view()->size() > 0; }));
+  EXPECT_EQ(pane->view()->plainText(), QString::fromUtf8(kText));
+  EXPECT_EQ(window.findChild<QTabWidget*>(QStringLiteral("mainTabs"))->currentWidget(), pane);
+}
+
 TEST(ExplorerTest, ArrowKeysStepNeuronAndLayer) {
   Fixture f;
   ASSERT_TRUE(f.openAndWait());
