@@ -23,6 +23,7 @@
 #include "activation_text_view.h"
 #include "checkpoint.h"
 #include "color_map.h"
+#include "neuron_selector.h"
 #include "vocabulary.h"
 
 namespace {
@@ -53,14 +54,7 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   progressBar_->setFormat(tr("Probing %p%"));
   progressBar_->setVisible(false);
 
-  layerSpin_ = new QSpinBox;
-  layerSpin_->setObjectName(QStringLiteral("explorerLayerSpin"));
-  layerSpin_->setRange(0, 0);
-  neuronSpin_ = new QSpinBox;
-  neuronSpin_->setObjectName(QStringLiteral("explorerNeuronSpin"));
-  neuronSpin_->setRange(0, 0);
-  quantityCombo_ = new QComboBox;
-  quantityCombo_->setObjectName(QStringLiteral("explorerQuantityCombo"));
+  selector_ = new NeuronSelector(QStringLiteral("explorer"));
   legendLabel_ = new QLabel;
   legendLabel_->setObjectName(QStringLiteral("explorerLegend"));
   legendLabel_->setTextFormat(Qt::RichText);
@@ -69,11 +63,7 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   top->addWidget(openButton_);
   top->addWidget(pathLabel_, 1);
   top->addWidget(progressBar_);
-  top->addWidget(new QLabel(tr("Layer")));
-  top->addWidget(layerSpin_);
-  top->addWidget(new QLabel(tr("Neuron")));
-  top->addWidget(neuronSpin_);
-  top->addWidget(quantityCombo_);
+  top->addWidget(selector_);
   top->addWidget(legendLabel_);
 
   view_ = new ActivationTextView;
@@ -89,9 +79,7 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   layout->addWidget(view_, 1);
   layout->addWidget(hoverLabel_);
 
-  for (QSpinBox* spin : {layerSpin_, neuronSpin_})
-    connect(spin, &QSpinBox::valueChanged, this, &ExplorerPane::selectionChanged);
-  connect(quantityCombo_, &QComboBox::currentIndexChanged, this, &ExplorerPane::selectionChanged);
+  connect(selector_, &NeuronSelector::changed, this, &ExplorerPane::selectionChanged);
   connect(view_, &ActivationTextView::characterHovered, this, [this](int index) {
     hovered_ = index;
     if (index < 0) {
@@ -136,18 +124,7 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
       worker_, [worker, file] { worker->setModel(file); }, Qt::QueuedConnection);
 
   const cellscope::ModelConfig& config = model.model;
-  updating_ = true;
-  layerSpin_->setRange(0, std::max(0, config.num_layers - 1));
-  layerSpin_->setValue(layerSpin_->maximum());
-  neuronSpin_->setRange(0, std::max(0, config.hidden_size - 1));
-  neuronSpin_->setWrapping(true);
-  quantityCombo_->clear();
-  for (cellscope::Quantity q : cellscope::cell_quantities(config.cell))
-    quantityCombo_->addItem(QString::fromStdString(cellscope::to_string(q)), static_cast<int>(q));
-  const auto preferred = config.cell == cellscope::CellType::kLstm ? cellscope::Quantity::kTanhCell
-                                                                   : cellscope::Quantity::kHidden;
-  quantityCombo_->setCurrentIndex(quantityCombo_->findData(static_cast<int>(preferred)));
-  updating_ = false;
+  selector_->setModel(config);
   updateLegend();
   probing_ = false;
   probed_ = false;
@@ -187,31 +164,19 @@ void ExplorerPane::openText(const QString& path) {
 }
 
 NeuronSelection ExplorerPane::neuronSelection() const {
-  NeuronSelection selection;
-  selection.layer = layerSpin_->value();
-  selection.neuron = neuronSpin_->value();
-  const QVariant q = quantityCombo_->currentData();
-  if (q.isValid()) selection.quantity = static_cast<cellscope::Quantity>(q.toInt());
-  return selection;
+  return selector_->selection();
 }
 
 void ExplorerPane::setNeuronSelection(const NeuronSelection& selection) {
-  updating_ = true;
-  layerSpin_->setValue(selection.layer);
-  neuronSpin_->setValue(selection.neuron);
-  const int index = quantityCombo_->findData(static_cast<int>(selection.quantity));
-  if (index >= 0) quantityCombo_->setCurrentIndex(index);
-  updating_ = false;
-  selectionChanged();
+  selector_->setSelection(selection);
 }
 
 void ExplorerPane::stepNeuron(int delta) {
-  const int count = neuronSpin_->maximum() + 1;
-  neuronSpin_->setValue(((neuronSpin_->value() + delta) % count + count) % count);
+  selector_->stepNeuron(delta);
 }
 
 void ExplorerPane::stepLayer(int delta) {
-  layerSpin_->setValue(layerSpin_->value() + delta);  // the spin box clamps
+  selector_->stepLayer(delta);
 }
 
 bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
@@ -240,7 +205,6 @@ bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void ExplorerPane::selectionChanged() {
-  if (updating_) return;
   updateLegend();
   requestTrack();
 }

@@ -13,7 +13,7 @@
 #include "explorer_worker.h"
 
 class ActivationTextView;
-class QComboBox;
+class NeuronSelector;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -87,7 +87,6 @@ class ExplorerPane : public QWidget {
   bool probing_ = false;
   bool probed_ = false;  // the current text's pass completed: tracks and hovers can be asked
   bool coloured_ = false;
-  bool updating_ = false;
   int hovered_ = -1;
   bool hoverPending_ = false;
   double unboundedLimit_ = 3.0;
@@ -95,9 +94,7 @@ class ExplorerPane : public QWidget {
   QPushButton* openButton_ = nullptr;
   QLabel* pathLabel_ = nullptr;
   QProgressBar* progressBar_ = nullptr;
-  QSpinBox* layerSpin_ = nullptr;
-  QSpinBox* neuronSpin_ = nullptr;
-  QComboBox* quantityCombo_ = nullptr;
+  NeuronSelector* selector_ = nullptr;
   QLabel* legendLabel_ = nullptr;
   ActivationTextView* view_ = nullptr;
   QLabel* hoverLabel_ = nullptr;

@@ -28,6 +28,7 @@
 #include "activation_text_view.h"
 #include "checkpoint.h"
 #include "distribution_chart.h"
+#include "neuron_selector.h"
 
 namespace {
 
@@ -175,34 +176,19 @@ QWidget* GeneratorPane::createControls() {
 QWidget* GeneratorPane::createNeuronControls() {
   auto* box = new QGroupBox(tr("Colour by neuron"));
   auto* form = new QFormLayout(box);
-  layerSpin_ = new QSpinBox;
-  layerSpin_->setObjectName(QStringLiteral("layerSpin"));
-  neuronSpin_ = new QSpinBox;
-  neuronSpin_->setObjectName(QStringLiteral("neuronSpin"));
-  quantityCombo_ = new QComboBox;
-  quantityCombo_->setObjectName(QStringLiteral("quantityCombo"));
-  for (QSpinBox* spin : {layerSpin_, neuronSpin_}) spin->setKeyboardTracking(false);
-  auto* row = new QHBoxLayout;
-  row->addWidget(new QLabel(tr("Layer")));
-  row->addWidget(layerSpin_);
-  row->addWidget(new QLabel(tr("Neuron")));
-  row->addWidget(neuronSpin_);
-  row->addWidget(quantityCombo_, 1);
-  form->addRow(row);
+  selector_ = new NeuronSelector;
+  form->addRow(selector_);
   legendLabel_ = new QLabel;
   legendLabel_->setObjectName(QStringLiteral("legendLabel"));
   legendLabel_->setWordWrap(true);
   form->addRow(legendLabel_);
 
-  const auto changed = [this] {
+  connect(selector_, &NeuronSelector::changed, this, [this] {
     if (updating_) return;
     updateColorMap();
     emit neuronSelectionChanged(neuronSelection());
     regenerate();  // same seed: the same text, recoloured
-  };
-  for (QSpinBox* spin : {layerSpin_, neuronSpin_})
-    connect(spin, &QSpinBox::valueChanged, this, changed);
-  connect(quantityCombo_, &QComboBox::currentIndexChanged, this, changed);
+  });
   return box;
 }
 
@@ -217,15 +203,7 @@ void GeneratorPane::setModel(const cellscope::ModelFile& model) {
 
   const cellscope::ModelConfig& config = model.model;
   updating_ = true;
-  layerSpin_->setRange(0, std::max(0, config.num_layers - 1));
-  layerSpin_->setValue(layerSpin_->maximum());
-  neuronSpin_->setRange(0, std::max(0, config.hidden_size - 1));
-  quantityCombo_->clear();
-  for (cellscope::Quantity q : cellscope::cell_quantities(config.cell))
-    quantityCombo_->addItem(QString::fromStdString(cellscope::to_string(q)), static_cast<int>(q));
-  const auto preferred = config.cell == cellscope::CellType::kLstm ? cellscope::Quantity::kTanhCell
-                                                                   : cellscope::Quantity::kHidden;
-  quantityCombo_->setCurrentIndex(quantityCombo_->findData(static_cast<int>(preferred)));
+  selector_->setModel(config);
   topKSpin_->setMaximum(config.vocab_size);
   updating_ = false;
   updateColorMap();
@@ -233,21 +211,11 @@ void GeneratorPane::setModel(const cellscope::ModelFile& model) {
 }
 
 NeuronSelection GeneratorPane::neuronSelection() const {
-  NeuronSelection selection;
-  selection.layer = layerSpin_->value();
-  selection.neuron = neuronSpin_->value();
-  const QVariant q = quantityCombo_->currentData();
-  if (q.isValid()) selection.quantity = static_cast<cellscope::Quantity>(q.toInt());
-  return selection;
+  return selector_->selection();
 }
 
 void GeneratorPane::setNeuronSelection(const NeuronSelection& selection) {
-  updating_ = true;
-  layerSpin_->setValue(selection.layer);
-  neuronSpin_->setValue(selection.neuron);
-  const int index = quantityCombo_->findData(static_cast<int>(selection.quantity));
-  if (index >= 0) quantityCombo_->setCurrentIndex(index);
-  updating_ = false;
+  selector_->setSelection(selection, /*notify=*/false);
   updateColorMap();
   regenerate();
 }
@@ -256,10 +224,8 @@ void GeneratorPane::updateColorMap() {
   const NeuronSelection sel = neuronSelection();
   const colormap::ColorMap map = colormap::ColorMap::forQuantity(sel.quantity);
   for (GenerationColumn* column : columns_) column->setColorMap(map);
-  const QString what = tr("layer %1, neuron %2, %3")
-                           .arg(sel.layer)
-                           .arg(sel.neuron)
-                           .arg(quantityCombo_->currentText());
+  const QString what =
+      tr("layer %1, neuron %2, %3").arg(sel.layer).arg(sel.neuron).arg(selector_->quantityText());
   switch (map.range) {
     case cellscope::QuantityRange::kUnit:
       legendLabel_->setText(tr("Background: %1 — white 0 … dark blue 1.").arg(what));

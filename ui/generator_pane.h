@@ -14,6 +14,7 @@
 
 class DistributionChart;
 class QCheckBox;
+class NeuronSelector;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -100,9 +101,7 @@ class GeneratorPane : public QWidget {
   QComboBox* modeCombo_ = nullptr;
   QSpinBox* topKSpin_ = nullptr;
   QCheckBox* compareCheck_ = nullptr;
-  QSpinBox* layerSpin_ = nullptr;
-  QSpinBox* neuronSpin_ = nullptr;
-  QComboBox* quantityCombo_ = nullptr;
+  NeuronSelector* selector_ = nullptr;
   QLabel* legendLabel_ = nullptr;
   QLabel* statusLabel_ = nullptr;
   QPushButton* copyButton_ = nullptr;
