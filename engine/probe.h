@@ -5,6 +5,7 @@
 // Memory: L·H·(2 for LSTM)·4 bytes per checkpoint_every chars, never L × H × length.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -113,6 +114,8 @@ class Probe {
   bool run(const ChunkFn& on_chunk = {}, const ProgressFn& progress = {});
   // True once every checkpoint is kept (after a completed run()).
   bool complete() const { return kept_ == checkpoint_count(); }
+  // Positions below this replay from a kept state at most checkpoint_every behind (cheap).
+  int64_t frontier() const { return std::min(size(), kept_ * options_.checkpoint_every); }
   std::size_t checkpoint_bytes() const { return states_.size() * sizeof(float); }
 
   // Replays the chunks covering [begin, end) from the nearest kept state ≤ begin (position 0's

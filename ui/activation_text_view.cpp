@@ -4,9 +4,12 @@
 // glyph run placed cell by cell, other characters one cell at a time.
 #include "activation_text_view.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QGlyphRun>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -53,9 +56,13 @@ void ActivationTextView::setText(const std::u32string& text, const std::vector<f
   values_.resize(text_.size(), kNoValue);
   hovered_ = -1;
   highlighted_ = -1;
+  selectionBegin_ = selectionEnd_ = 0;
+  anchor_ = -1;
+  marks_.clear();
   relayout();
   verticalScrollBar()->setValue(0);
   viewport()->update();
+  notifyVisible();
 }
 
 void ActivationTextView::append(const std::u32string& text, const std::vector<float>& values) {
@@ -68,12 +75,96 @@ void ActivationTextView::append(const std::u32string& text, const std::vector<fl
   layoutFrom(lineStarts_.size() - 1);
   updateScrollBar();
   viewport()->update();
+  notifyVisible();
 }
 
 void ActivationTextView::setValues(const std::vector<float>& values) {
   values_ = values;
   values_.resize(text_.size(), kNoValue);
   viewport()->update();
+}
+
+void ActivationTextView::setValuesAt(int begin, const std::vector<float>& values) {
+  const int from = std::max(0, begin);
+  const int to = std::min(size(), begin + static_cast<int>(values.size()));
+  for (int i = from; i < to; ++i)
+    values_[static_cast<std::size_t>(i)] = values[static_cast<std::size_t>(i - begin)];
+  const auto [first, end] = visibleRange();
+  if (from < end && to > first) viewport()->update();
+}
+
+std::pair<int, int> ActivationTextView::visibleRange() const {
+  const int lines = static_cast<int>(lineStarts_.size());
+  const int first = std::clamp(verticalScrollBar()->value(), 0, lines - 1);
+  const int shown = (viewport()->height() - margin_) / cellHeight_ + 1;
+  const int last = first + shown;  // the first line not shown
+  const int begin = lineStarts_[static_cast<std::size_t>(first)];
+  const int end = last < lines ? lineStarts_[static_cast<std::size_t>(last)] : size();
+  return {std::min(begin, size()), end};
+}
+
+void ActivationTextView::notifyVisible() {
+  const auto range = visibleRange();
+  if (range == lastVisible_) return;
+  lastVisible_ = range;
+  emit visibleRangeChanged(range.first, range.second);
+}
+
+void ActivationTextView::scrollContentsBy(int dx, int dy) {
+  QAbstractScrollArea::scrollContentsBy(dx, dy);
+  notifyVisible();
+}
+
+void ActivationTextView::scrollTo(int index) {
+  if (index < 0 || index >= size()) return;
+  const auto [first, end] = visibleRange();
+  if (index >= first && index < end - columns()) return;
+  const auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), index);
+  const int line = static_cast<int>(it - lineStarts_.begin()) - 1;
+  verticalScrollBar()->setValue(line - verticalScrollBar()->pageStep() / 3);
+}
+
+void ActivationTextView::setSelection(int begin, int end) {
+  begin = std::clamp(begin, 0, size());
+  end = std::clamp(end, begin, size());
+  if (begin == selectionBegin_ && end == selectionEnd_) return;
+  selectionBegin_ = begin;
+  selectionEnd_ = end;
+  viewport()->update();
+  emit selectionChanged(begin, end);
+}
+
+QString ActivationTextView::selectedText() const {
+  return QString::fromUcs4(text_.data() + selectionBegin_, selectionEnd_ - selectionBegin_);
+}
+
+void ActivationTextView::setMarkedRanges(const std::vector<std::pair<int, int>>& ranges) {
+  marks_ = ranges;
+  viewport()->update();
+}
+
+void ActivationTextView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() != Qt::LeftButton) return QAbstractScrollArea::mousePressEvent(event);
+  const int index = indexAt(event->position().toPoint());
+  if (index < 0) {
+    setSelection(0, 0);
+    anchor_ = -1;
+    return;
+  }
+  if ((event->modifiers() & Qt::ShiftModifier) && selectionEnd_ > selectionBegin_) {
+    anchor_ = selectionBegin_;
+  } else {
+    anchor_ = index;
+  }
+  setSelection(std::min(anchor_, index), std::max(anchor_, index) + 1);
+}
+
+void ActivationTextView::keyPressEvent(QKeyEvent* event) {
+  if (event->matches(QKeySequence::Copy) && selectionEnd_ > selectionBegin_) {
+    QApplication::clipboard()->setText(selectedText());
+    return;
+  }
+  QAbstractScrollArea::keyPressEvent(event);
 }
 
 void ActivationTextView::clear() {
@@ -214,6 +305,17 @@ void ActivationTextView::paintEvent(QPaintEvent* event) {
     }
     flush();
   }
+  // Bars under the selection and the marked ranges, clipped to the visible characters.
+  const auto [shownBegin, shownEnd] = visibleRange();
+  const auto underline = [&](int from, int to, int thickness, const QColor& color) {
+    for (int i = std::max(from, shownBegin); i < std::min(to, shownEnd); ++i) {
+      const QRect cell = cellRect(i);
+      painter.fillRect(cell.left(), cell.bottom() - thickness + 1, cell.width(), thickness, color);
+    }
+  };
+  for (const auto& [from, to] : marks_) underline(from, to, 2, palette().color(QPalette::Link));
+  underline(selectionBegin_, selectionEnd_, 3, palette().color(QPalette::Highlight));
+
   const QColor frame = palette().color(QPalette::Highlight);
   for (int index : {highlighted_, hovered_}) {
     const QRect rect = cellRect(index);
@@ -227,6 +329,7 @@ void ActivationTextView::paintEvent(QPaintEvent* event) {
 void ActivationTextView::resizeEvent(QResizeEvent* event) {
   QAbstractScrollArea::resizeEvent(event);
   relayout();
+  notifyVisible();
 }
 
 void ActivationTextView::changeEvent(QEvent* event) {
@@ -245,7 +348,10 @@ void ActivationTextView::setHovered(int index) {
 }
 
 void ActivationTextView::mouseMoveEvent(QMouseEvent* event) {
-  setHovered(indexAt(event->position().toPoint()));
+  const int index = indexAt(event->position().toPoint());
+  setHovered(index);
+  if ((event->buttons() & Qt::LeftButton) && anchor_ >= 0 && index >= 0)
+    setSelection(std::min(anchor_, index), std::max(anchor_, index) + 1);
 }
 
 bool ActivationTextView::viewportEvent(QEvent* event) {

@@ -2,13 +2,16 @@
 // background coloured by a per-character value through a colour map (NaN: no colour). Newline
 // and tab are drawn as visible glyphs (↵, →) in their own coloured cell; lines wrap at the
 // viewport's width. Only the visible lines are painted, so long texts stream in cheaply.
-// Reused by the generator and the explorer; hovering emits the character's index.
+// Reused by the generator and the explorer; hovering emits the character's index. A span can
+// be selected with the mouse (drag, or Shift+click to extend; Ctrl+C copies it) and is drawn as
+// a bar under its cells; marked ranges (e.g. matches) get a thinner bar, so colours stay visible.
 #pragma once
 
 #include <QAbstractScrollArea>
 #include <QRawFont>
 #include <QString>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "color_map.h"
@@ -25,6 +28,8 @@ class ActivationTextView : public QAbstractScrollArea {
   void append(const std::u32string& text, const std::vector<float>& values);
   // Replaces every value (e.g. another neuron over the same text); size should match size().
   void setValues(const std::vector<float>& values);
+  // Replaces the values of [begin, begin + values.size()) (clipped to the text).
+  void setValuesAt(int begin, const std::vector<float>& values);
   void clear();
 
   void setColorMap(const colormap::ColorMap& map);
@@ -33,6 +38,7 @@ class ActivationTextView : public QAbstractScrollArea {
   int size() const { return static_cast<int>(text_.size()); }
   const std::u32string& text() const { return text_; }
   float value(int index) const { return values_[static_cast<std::size_t>(index)]; }
+  const std::vector<float>& values() const { return values_; }
   QString plainText() const;
 
   // The character under a viewport position, or -1; the viewport rectangle of a character.
@@ -43,17 +49,36 @@ class ActivationTextView : public QAbstractScrollArea {
   void setHighlighted(int index);
   int highlighted() const { return highlighted_; }
 
+  // The characters at least partly visible: [first, end).
+  std::pair<int, int> visibleRange() const;
+  // Scrolls so that `index` is visible (a third from the top when it was not).
+  void scrollTo(int index);
+
+  // The selected span [begin, end) (begin == end: none); setSelection emits selectionChanged.
+  std::pair<int, int> selection() const { return {selectionBegin_, selectionEnd_}; }
+  void setSelection(int begin, int end);
+  QString selectedText() const;
+  // Ranges to mark (e.g. the places a neuron set fires together); empty clears.
+  void setMarkedRanges(const std::vector<std::pair<int, int>>& ranges);
+  const std::vector<std::pair<int, int>>& markedRanges() const { return marks_; }
+
   // The glyph a character is drawn with: ↵ for newline, → for tab, itself otherwise.
   static QString glyph(char32_t cp);
 
  signals:
   // The character under the mouse changed; -1 when the mouse left the text.
   void characterHovered(int index);
+  // The visible characters changed (scroll, resize, new text).
+  void visibleRangeChanged(int begin, int end);
+  void selectionChanged(int begin, int end);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
   void resizeEvent(QResizeEvent* event) override;
   void mouseMoveEvent(QMouseEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void scrollContentsBy(int dx, int dy) override;
   bool viewportEvent(QEvent* event) override;
   void changeEvent(QEvent* event) override;
 
@@ -64,6 +89,7 @@ class ActivationTextView : public QAbstractScrollArea {
   void updateScrollBar();
   void setHovered(int index);
   int columns() const;
+  void notifyVisible();
 
   std::u32string text_;
   std::vector<float> values_;
@@ -76,4 +102,8 @@ class ActivationTextView : public QAbstractScrollArea {
   int margin_ = 4;
   int hovered_ = -1;
   int highlighted_ = -1;
+  int selectionBegin_ = 0, selectionEnd_ = 0;
+  int anchor_ = -1;  // where the mouse selection started
+  std::vector<std::pair<int, int>> marks_;
+  std::pair<int, int> lastVisible_{-1, -1};
 };

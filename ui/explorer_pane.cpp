@@ -14,15 +14,19 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QThread>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 
+#include "activation_plot.h"
 #include "activation_text_view.h"
 #include "checkpoint.h"
 #include "color_map.h"
+#include "neuron_heatmap.h"
 #include "neuron_selector.h"
 #include "vocabulary.h"
 
@@ -74,14 +78,36 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   hoverLabel_->setObjectName(QStringLiteral("explorerHoverLabel"));
   hoverLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+  plot_ = new ActivationPlot;
+  plot_->setObjectName(QStringLiteral("explorerPlot"));
+  heatmap_ = new NeuronHeatmap;
+  heatmap_->setObjectName(QStringLiteral("explorerHeatmap"));
+  heatmap_->setToolTip(
+      tr("Every neuron of the layer over the visible text; click one to select it"));
+  auto* split = new QSplitter(Qt::Vertical);
+  split->setObjectName(QStringLiteral("explorerSplitter"));
+  split->addWidget(view_);
+  split->addWidget(plot_);
+  split->addWidget(heatmap_);
+  split->setStretchFactor(0, 4);
+  split->setStretchFactor(1, 1);
+  split->setStretchFactor(2, 1);
+  split->setSizes({520, 110, 140});
+  plotTimer_ = new QTimer(this);
+  plotTimer_->setSingleShot(true);
+  plotTimer_->setInterval(16);
+  connect(plotTimer_, &QTimer::timeout, this, &ExplorerPane::updatePlot);
+
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
-  layout->addWidget(view_, 1);
+  layout->addWidget(split, 1);
   layout->addWidget(hoverLabel_);
 
   connect(selector_, &NeuronSelector::changed, this, &ExplorerPane::selectionChanged);
   connect(view_, &ActivationTextView::characterHovered, this, [this](int index) {
     hovered_ = index;
+    plot_->setHighlighted(index);
+    heatmap_->setHighlightedColumn(index);
     if (index < 0) {
       hoverLabel_->clear();
       QToolTip::hideText();
@@ -97,6 +123,25 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   connect(worker_, &ExplorerWorker::textLoaded, this, &ExplorerPane::onTextLoaded);
   connect(worker_, &ExplorerWorker::progress, this, &ExplorerPane::onProgress);
   connect(worker_, &ExplorerWorker::trackReady, this, &ExplorerPane::onTrack);
+  connect(worker_, &ExplorerWorker::matrixReady, this, &ExplorerPane::onMatrix);
+  connect(view_, &ActivationTextView::visibleRangeChanged, this, [this](int begin, int end) {
+    worker_->setVisible(begin, end);
+    wakeWorker();
+    plotTimer_->start();
+  });
+  connect(this, &ExplorerPane::valuesChanged, plotTimer_, qOverload<>(&QTimer::start));
+  connect(plot_, &ActivationPlot::positionClicked, this, [this](qint64 position) {
+    view_->setHighlighted(static_cast<int>(position));
+    view_->setFocus();
+  });
+  connect(heatmap_, &NeuronHeatmap::neuronClicked, this, [this](int neuron) {
+    NeuronSelection sel = neuronSelection();
+    sel.neuron = neuron;
+    setNeuronSelection(sel);
+  });
+  connect(heatmap_, &NeuronHeatmap::columnClicked, this,
+          [this](qint64 position) { view_->setHighlighted(static_cast<int>(position)); });
+  worker_->setHeatmapWanted(true);
   connect(worker_, &ExplorerWorker::probed, this, &ExplorerPane::onProbed);
   connect(worker_, &ExplorerWorker::hoverReady, this, &ExplorerPane::onHover);
   thread_->start();
@@ -127,9 +172,14 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
   selector_->setModel(config);
   updateLegend();
   probing_ = false;
-  probed_ = false;
+  textLoaded_ = false;
   coloured_ = false;
-  if (!textPath_.isEmpty()) openText(textPath_);
+  if (!textPath_.isEmpty()) {
+    openText(textPath_);
+  } else if (!textTitle_.isEmpty()) {
+    const std::u32string text = view_->text();  // a text from memory: probe it again
+    showText(textTitle_, text);
+  }
 }
 
 void ExplorerPane::chooseText() {
@@ -146,21 +196,48 @@ void ExplorerPane::openText(const QString& path) {
     showError(tr("Cannot open %1: open a model first (File → Open Model…).").arg(absolutePath));
     return;
   }
+  const quint64 id = startText(tr("Reading %1…").arg(QFileInfo(absolutePath).fileName()));
+  pendingPath_ = absolutePath;
+  ExplorerWorker* worker = worker_;
+  QMetaObject::invokeMethod(
+      worker_, [worker, id, absolutePath] { worker->openText(id, absolutePath); },
+      Qt::QueuedConnection);
+}
+
+void ExplorerPane::showText(const QString& title, const std::u32string& text) {
+  if (!model_) {
+    showError(tr("Cannot show %1: open a model first (File → Open Model…).").arg(title));
+    return;
+  }
+  const quint64 id = startText(tr("Reading %1…").arg(title));
+  pendingPath_.clear();
+  ExplorerWorker* worker = worker_;
+  QMetaObject::invokeMethod(
+      worker_, [worker, id, title, text] { worker->openContent(id, title, text); },
+      Qt::QueuedConnection);
+}
+
+quint64 ExplorerPane::startText(const QString& status) {
   ++textId_;
   worker_->want(textId_);  // cancels the pass over the previous text
+  worker_->select(neuronSelection());
+  worker_->setVisible(0, 0);
   probing_ = true;
-  probed_ = false;
+  textLoaded_ = false;
   coloured_ = false;
   hoverPending_ = false;
   progressBar_->setValue(0);
   progressBar_->setVisible(true);
-  pathLabel_->setText(tr("Reading %1…").arg(QFileInfo(absolutePath).fileName()));
-  const quint64 id = textId_;
-  const NeuronSelection neuron = neuronSelection();
-  ExplorerWorker* worker = worker_;
-  QMetaObject::invokeMethod(
-      worker_, [worker, id, absolutePath, neuron] { worker->openText(id, absolutePath, neuron); },
-      Qt::QueuedConnection);
+  pathLabel_->setText(status);
+  return textId_;
+}
+
+const std::u32string& ExplorerPane::text() const {
+  return view_->text();
+}
+
+const std::vector<float>& ExplorerPane::values() const {
+  return view_->values();
 }
 
 NeuronSelection ExplorerPane::neuronSelection() const {
@@ -206,21 +283,21 @@ bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
 
 void ExplorerPane::selectionChanged() {
   updateLegend();
-  requestTrack();
+  heatmap_->setSelectedRow(neuronSelection().neuron);
+  coloured_ = false;
+  worker_->select(neuronSelection());
+  wakeWorker();
 }
 
-void ExplorerPane::requestTrack() {
-  if (!probed_) return;  // the pass in flight records the selection it started with
-  coloured_ = false;
+void ExplorerPane::wakeWorker() {
   const quint64 id = textId_;
-  const NeuronSelection neuron = neuronSelection();
   ExplorerWorker* worker = worker_;
   QMetaObject::invokeMethod(
-      worker_, [worker, id, neuron] { worker->track(id, neuron); }, Qt::QueuedConnection);
+      worker_, [worker, id] { worker->wake(id); }, Qt::QueuedConnection);
 }
 
 void ExplorerPane::requestHover() {
-  if (!probed_ || hovered_ < 0 || hoverPending_) return;
+  if (!textLoaded_ || hovered_ < 0 || hoverPending_) return;
   hoverPending_ = true;
   const quint64 id = textId_;
   const int position = hovered_;
@@ -231,10 +308,43 @@ void ExplorerPane::requestHover() {
       Qt::QueuedConnection);
 }
 
+colormap::ColorMap ExplorerPane::currentMap() const {
+  return colormap::ColorMap::forQuantity(neuronSelection().quantity, unboundedLimit_);
+}
+
+void ExplorerPane::updatePlot() {
+  const auto [begin, end] = view_->visibleRange();
+  const NeuronSelection sel = neuronSelection();
+  const std::vector<float>& all = view_->values();
+  std::vector<float> shown(all.begin() + begin, all.begin() + end);
+  plot_->setValues(begin, shown);
+  plot_->setCharacters(begin, view_->text().substr(static_cast<std::size_t>(begin),
+                                                   static_cast<std::size_t>(end - begin)));
+  const colormap::ColorMap map = currentMap();
+  if (map.range == cellscope::QuantityRange::kUnit) {
+    plot_->setRange(0.0, 1.0);
+  } else {
+    plot_->setRange(-map.upper(), map.upper());
+  }
+  plot_->setTitle(tr("layer %1 · neuron %2 · %3")
+                      .arg(sel.layer)
+                      .arg(sel.neuron)
+                      .arg(QString::fromStdString(cellscope::to_string(sel.quantity))));
+}
+
+void ExplorerPane::onMatrix(const ExplorerMatrix& matrix) {
+  if (matrix.textId != textId_) return;
+  const NeuronSelection sel = neuronSelection();
+  if (matrix.layer != sel.layer || matrix.quantity != sel.quantity) return;
+  heatmap_->setData(matrix.begin, matrix.rows, matrix.columns, matrix.values, currentMap());
+  heatmap_->setSelectedRow(sel.neuron);
+}
+
 void ExplorerPane::updateLegend() {
   const NeuronSelection sel = neuronSelection();
-  const colormap::ColorMap map = colormap::ColorMap::forQuantity(sel.quantity, unboundedLimit_);
+  const colormap::ColorMap map = currentMap();
   view_->setColorMap(map);
+  plotTimer_->start();
   const QString what = QString::fromStdString(cellscope::to_string(sel.quantity));
   if (map.range == cellscope::QuantityRange::kUnit) {
     legendLabel_->setText(
@@ -256,12 +366,14 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   if (!text.error.isEmpty()) {
     probing_ = false;
     progressBar_->setVisible(false);
-    pathLabel_->setText(textPath_.isEmpty() ? tr("No text") : textPath_);
+    pathLabel_->setText(textTitle_.isEmpty() ? tr("No text") : textTitle_);
     emit probingFinished();
     showError(text.error);
     return;
   }
-  textPath_ = text.path;
+  textPath_ = pendingPath_;
+  textTitle_ = text.path;
+  textLoaded_ = true;
   view_->setText(text.text);
   hovered_ = -1;
   hoverLabel_->clear();
@@ -282,22 +394,31 @@ void ExplorerPane::onTrack(const ExplorerTrack& track) {
     hoverLabel_->setText(track.error);
     return;
   }
-  if (track.neuron.quantity == cellscope::Quantity::kCell) {
-    float largest = 1.0f;
-    for (float v : track.values) largest = std::max(largest, std::abs(v));
-    unboundedLimit_ = largest;
-    updateLegend();
+  if (track.reset) {
+    if (track.neuron.quantity == cellscope::Quantity::kCell) {
+      // The legend's range: the largest |c| known now (the cached and visible part).
+      float largest = 1.0f;
+      for (float v : track.values) {
+        if (!std::isnan(v)) largest = std::max(largest, std::abs(v));
+      }
+      unboundedLimit_ = largest;
+      updateLegend();
+    }
+    view_->setValues(track.values);
+  } else {
+    view_->setValuesAt(static_cast<int>(track.begin), track.values);
   }
-  view_->setValues(track.values);
-  coloured_ = true;
+  emit valuesChanged();
+  if (track.complete && !coloured_) {
+    coloured_ = true;
+    emit colouringFinished();
+  }
 }
 
 void ExplorerPane::onProbed(const ExplorerProbeSummary& summary) {
   if (summary.textId != textId_) return;
   probing_ = false;
   progressBar_->setVisible(false);
-  probed_ = summary.error.isEmpty() && !summary.cancelled;
-  if (probed_ && !coloured_) requestTrack();  // the selection changed during the pass
   emit probingFinished();
   if (!summary.error.isEmpty()) showError(summary.error);
 }

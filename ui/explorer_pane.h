@@ -9,10 +9,16 @@
 #include <QString>
 #include <QWidget>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "color_map.h"
 #include "explorer_worker.h"
 
+class ActivationPlot;
 class ActivationTextView;
+class NeuronHeatmap;
+class QTimer;
 class NeuronSelector;
 class QLabel;
 class QProgressBar;
@@ -39,6 +45,14 @@ class ExplorerPane : public QWidget {
   // QMessageBox::critical naming the file once the worker reports them.
   void openText(const QString& path);
   QString textPath() const { return textPath_; }
+  // Probes a text that is not a file (pasted, generated, a training sample, a validation
+  // split); `title` names it in the pane. textPath() becomes empty.
+  void showText(const QString& title, const std::u32string& text);
+  // What the pane shows: the file path or the title given to showText(); empty when none.
+  QString textTitle() const { return textTitle_; }
+  // The text shown and the selected neuron's value per character (NaN where not computed).
+  const std::u32string& text() const;
+  const std::vector<float>& values() const;
   // True from openText() until the probe pass has ended (finished, failed or cancelled).
   bool isProbing() const { return probing_; }
   // True once the view shows the selected neuron's values over the whole text.
@@ -54,6 +68,8 @@ class ExplorerPane : public QWidget {
   QLabel* hoverLabel() const { return hoverLabel_; }
   QLabel* legendLabel() const { return legendLabel_; }
   QProgressBar* progressBar() const { return progressBar_; }
+  ActivationPlot* plot() const { return plot_; }
+  NeuronHeatmap* heatmap() const { return heatmap_; }
 
  public slots:
   // Asks for a file with QFileDialog, then openText().
@@ -62,13 +78,18 @@ class ExplorerPane : public QWidget {
  signals:
   // The probe pass over the current text ended (successfully or not).
   void probingFinished();
+  // Every character now has the selected neuron's value (after a pass or a neuron change).
+  void colouringFinished();
+  // Some of the selected neuron's values arrived (values() changed).
+  void valuesChanged();
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void selectionChanged();
-  void requestTrack();
+  quint64 startText(const QString& status);  // a new text id; the pass in flight is cancelled
+  void wakeWorker();
   void requestHover();
   void updateLegend();
   void showError(const QString& message);
@@ -77,15 +98,20 @@ class ExplorerPane : public QWidget {
   void onTrack(const ExplorerTrack& track);
   void onProbed(const ExplorerProbeSummary& summary);
   void onHover(const ExplorerHover& hover);
+  void onMatrix(const ExplorerMatrix& matrix);
+  void updatePlot();
+  colormap::ColorMap currentMap() const;
 
   std::shared_ptr<const cellscope::ModelFile> model_;
   QThread* thread_ = nullptr;
   ExplorerWorker* worker_ = nullptr;
   quint64 textId_ = 0;
   QString textPath_;
+  QString textTitle_;
+  QString pendingPath_;  // the file being read, empty for a text from memory
   QString lastDir_;
   bool probing_ = false;
-  bool probed_ = false;  // the current text's pass completed: tracks and hovers can be asked
+  bool textLoaded_ = false;  // the worker has the current text: hovers can be asked
   bool coloured_ = false;
   int hovered_ = -1;
   bool hoverPending_ = false;
@@ -97,5 +123,8 @@ class ExplorerPane : public QWidget {
   NeuronSelector* selector_ = nullptr;
   QLabel* legendLabel_ = nullptr;
   ActivationTextView* view_ = nullptr;
+  ActivationPlot* plot_ = nullptr;
+  NeuronHeatmap* heatmap_ = nullptr;
+  QTimer* plotTimer_ = nullptr;  // coalesces plot updates
   QLabel* hoverLabel_ = nullptr;
 };

@@ -1,7 +1,9 @@
 // ExplorerWorker: the file is read with QFile and decoded strictly (invalid UTF-8 is an error
 // naming the file), then encoded id by id with the model's vocabulary; characters it lacks take
-// the vocabulary's fallback id and are counted. The Probe keeps its states, so hover windows
-// replay at most one checkpoint interval. Progress is emitted at most every ~30 ms.
+// the vocabulary's fallback id and are counted. Work goes block by block (the cache's blocks =
+// the probe's checkpoint interval): a block is "filled" once the selected neuron's values over
+// it are in `track`. The pass visits blocks in order (so the probe keeps its checkpoints and
+// hovers replay at most one block); out-of-order blocks are replayed from those checkpoints.
 #include "explorer_worker.h"
 
 #include <QFile>
@@ -9,7 +11,9 @@
 #include <QStringDecoder>
 #include <chrono>
 #include <exception>
+#include <limits>
 
+#include "activation_cache.h"
 #include "checkpoint.h"
 #include "probe.h"
 #include "trainer.h"
@@ -22,11 +26,51 @@ struct ExplorerWorker::Engine {
 
 struct ExplorerWorker::Text {
   quint64 id = 0;
+  QString path;
   cellscope::EncodedText encoded;
-  std::unique_ptr<cellscope::Probe> probe;  // refers to `encoded` and the engine's model
+  std::unique_ptr<cellscope::Probe> probe;            // refers to `encoded` and the engine's model
+  std::unique_ptr<cellscope::ActivationCache> cache;  // the selected layer and quantity
+  int64_t passed = 0;                                 // blocks the pass has gone through, in order
+  std::chrono::steady_clock::time_point started;
+  bool summarized = false;  // probed() was emitted
+
+  bool hasNeuron = false;
+  NeuronSelection neuron;       // the neuron `track` holds
+  std::vector<float> track;     // one per character, NaN where not filled
+  std::vector<uint8_t> filled;  // per block
+  int64_t unfilled = 0;
+  bool resetPending = false;               // send the whole track (a new neuron)
+  int64_t dirtyBegin = -1, dirtyEnd = -1;  // filled since the last emission
+  bool completeSent = false;
+  NeuronSelection matrixNeuron;  // what the last matrix showed
+  qint64 matrixBegin = -1, matrixEnd = -1;
+  bool matrixValid = false;
+  QString neuronError;  // the selection is invalid for this model
 };
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kSlice = std::chrono::milliseconds(40);
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+quint64 pack(const NeuronSelection& n) {
+  return (static_cast<quint64>(static_cast<quint16>(n.layer)) << 40) |
+         (static_cast<quint64>(static_cast<quint32>(n.neuron) & 0xFFFFFFu) << 8) |
+         static_cast<quint64>(static_cast<quint8>(n.quantity));
+}
+
+NeuronSelection unpack(quint64 v) {
+  NeuronSelection n;
+  n.layer = static_cast<int>((v >> 40) & 0xFFFFu);
+  n.neuron = static_cast<int>((v >> 8) & 0xFFFFFFu);
+  n.quantity = static_cast<cellscope::Quantity>(v & 0xFFu);
+  return n;
+}
+
+bool sameNeuron(const NeuronSelection& a, const NeuronSelection& b) {
+  return a.layer == b.layer && a.neuron == b.neuron && a.quantity == b.quantity;
+}
 
 // Reads `path` as strict UTF-8; fills `text` or returns an error message naming the file.
 QString readText(const QString& path, std::u32string* text) {
@@ -54,11 +98,25 @@ QString readText(const QString& path, std::u32string* text) {
 ExplorerWorker::ExplorerWorker(QObject* parent) : QObject(parent) {
   qRegisterMetaType<ExplorerText>();
   qRegisterMetaType<ExplorerTrack>();
+  qRegisterMetaType<ExplorerMatrix>();
   qRegisterMetaType<ExplorerHover>();
   qRegisterMetaType<ExplorerProbeSummary>();
 }
 
 ExplorerWorker::~ExplorerWorker() = default;
+
+void ExplorerWorker::select(const NeuronSelection& neuron) {
+  selection_.store(pack(neuron), std::memory_order_relaxed);
+}
+
+NeuronSelection ExplorerWorker::selection() const {
+  return unpack(selection_.load(std::memory_order_relaxed));
+}
+
+void ExplorerWorker::setVisible(qint64 begin, qint64 end) {
+  visibleBegin_.store(begin, std::memory_order_relaxed);
+  visibleEnd_.store(end, std::memory_order_relaxed);
+}
 
 void ExplorerWorker::setModel(std::shared_ptr<const cellscope::ModelFile> file) {
   text_.reset();  // its probe refers to the old model
@@ -75,20 +133,29 @@ void ExplorerWorker::setModel(std::shared_ptr<const cellscope::ModelFile> file) 
   }
 }
 
-bool ExplorerWorker::current(quint64 textId) const {
-  return text_ && text_->id == textId && wanted() == textId && text_->probe &&
-         text_->probe->complete();
-}
-
-void ExplorerWorker::openText(quint64 textId, const QString& path, const NeuronSelection& neuron) {
-  using Clock = std::chrono::steady_clock;
-  text_.reset();
+void ExplorerWorker::openText(quint64 textId, const QString& path) {
   ExplorerText loaded;
   loaded.textId = textId;
   loaded.path = path;
-  ExplorerProbeSummary summary;
-  summary.textId = textId;
+  if (wanted() == textId && engine_) loaded.error = readText(path, &loaded.text);
+  start(std::move(loaded));
+}
+
+void ExplorerWorker::openContent(quint64 textId, const QString& title, const std::u32string& text) {
+  ExplorerText loaded;
+  loaded.textId = textId;
+  loaded.path = title;
+  loaded.text = text;
+  if (text.empty()) loaded.error = tr("Cannot show %1: the text is empty.").arg(title);
+  start(std::move(loaded));
+}
+
+void ExplorerWorker::start(ExplorerText loaded) {
+  text_.reset();
+  const quint64 textId = loaded.textId;
   if (wanted() != textId) {
+    ExplorerProbeSummary summary;
+    summary.textId = textId;
     summary.cancelled = true;
     emit probed(summary);
     return;
@@ -98,88 +165,266 @@ void ExplorerWorker::openText(quint64 textId, const QString& path, const NeuronS
     emit textLoaded(loaded);
     return;
   }
-  loaded.error = readText(path, &loaded.text);
   if (!loaded.error.isEmpty()) {
     emit textLoaded(loaded);
     return;
   }
-  const auto start = Clock::now();
-  try {
-    auto text = std::make_unique<Text>();
-    text->id = textId;
-    const cellscope::Vocabulary& vocab = engine_->vocabulary;
-    text->encoded = cellscope::EncodedText(vocab.size(), loaded.text.size());
-    for (std::size_t i = 0; i < loaded.text.size(); ++i) {
-      int id = vocab.id_of(loaded.text[i]);
-      if (id < 0) {
-        id = vocab.fallback_id();
-        ++loaded.unknown;
-      }
-      text->encoded.set(i, id);
+  auto text = std::make_unique<Text>();
+  text->id = textId;
+  text->path = loaded.path;
+  text->started = Clock::now();
+  const cellscope::Vocabulary& vocab = engine_->vocabulary;
+  text->encoded = cellscope::EncodedText(vocab.size(), loaded.text.size());
+  for (std::size_t i = 0; i < loaded.text.size(); ++i) {
+    int id = vocab.id_of(loaded.text[i]);
+    if (id < 0) {
+      id = vocab.fallback_id();
+      ++loaded.unknown;
     }
-    text_ = std::move(text);
-    const int64_t length = static_cast<int64_t>(loaded.text.size());
-    emit textLoaded(loaded);
-
-    text_->probe = std::make_unique<cellscope::Probe>(*engine_->model, text_->encoded);
-    ExplorerTrack track;
-    track.textId = textId;
-    track.neuron = neuron;
-    cellscope::check_neuron(engine_->model->config(), neuron.layer, neuron.neuron, neuron.quantity);
-    auto lastEmit = Clock::now();
-    const bool done =
-        text_->probe->run(cellscope::track_recorder(neuron.layer, neuron.neuron, neuron.quantity,
-                                                    length, &track.values),
-                          [&](double fraction) {
-                            if (Clock::now() - lastEmit >= std::chrono::milliseconds(30)) {
-                              emit progress(textId, fraction);
-                              lastEmit = Clock::now();
-                            }
-                            return wanted() == textId;
-                          });
-    if (done) {
-      emit progress(textId, 1.0);
-      emit trackReady(track);
-    } else {
-      summary.cancelled = true;
-      text_.reset();
-    }
-  } catch (const std::exception& error) {
-    summary.error = tr("Cannot probe %1: %2").arg(path, QString::fromUtf8(error.what()));
-    text_.reset();
+    text->encoded.set(i, id);
   }
-  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  emit probed(summary);
+  try {
+    text->probe = std::make_unique<cellscope::Probe>(*engine_->model, text->encoded);
+  } catch (const std::exception& error) {
+    loaded.error = tr("Cannot probe %1: %2").arg(loaded.path, QString::fromUtf8(error.what()));
+    emit textLoaded(loaded);
+    return;
+  }
+  text_ = std::move(text);
+  emit textLoaded(loaded);
+  schedule();
 }
 
-void ExplorerWorker::track(quint64 textId, const NeuronSelection& neuron) {
-  if (!current(textId)) return;
-  ExplorerTrack track;
-  track.textId = textId;
-  track.neuron = neuron;
+void ExplorerWorker::wake(quint64 textId) {
+  if (text_ && text_->id == textId) schedule();
+}
+
+void ExplorerWorker::schedule() {
+  if (scheduled_) return;
+  scheduled_ = true;
+  QMetaObject::invokeMethod(this, &ExplorerWorker::step, Qt::QueuedConnection);
+}
+
+// A new neuron for `track`: everything the cache holds is copied at once; a new layer or
+// quantity starts a new cache. Returns false (and records why) for an invalid selection.
+bool ExplorerWorker::switchNeuron(const NeuronSelection& neuron) {
+  Text& t = *text_;
+  t.hasNeuron = true;
+  t.neuron = neuron;
+  t.neuronError.clear();
   try {
     cellscope::check_neuron(engine_->model->config(), neuron.layer, neuron.neuron, neuron.quantity);
-    track.values = text_->probe->track(neuron.layer, neuron.neuron, neuron.quantity,
-                                       [this, textId](double) { return wanted() == textId; });
-    if (track.values.empty()) return;  // cancelled: a newer text is wanted
   } catch (const std::exception& error) {
-    track.error = QString::fromUtf8(error.what());
+    t.neuronError = QString::fromUtf8(error.what());
+    return false;
   }
+  if (!t.cache || t.cache->layer() != neuron.layer || t.cache->quantity() != neuron.quantity) {
+    t.cache = std::make_unique<cellscope::ActivationCache>(*t.probe, neuron.layer, neuron.quantity,
+                                                           kCacheBudget);
+    t.matrixValid = false;
+  }
+  const int64_t n = t.probe->size();
+  t.track.assign(static_cast<std::size_t>(n), kNaN);
+  t.filled.assign(static_cast<std::size_t>(t.cache->block_count()), 0);
+  t.unfilled = t.cache->block_count();
+  for (int64_t i = 0; i < t.cache->block_count(); ++i) fillBlock(i, true);
+  t.resetPending = true;
+  t.completeSent = false;
+  t.dirtyBegin = t.dirtyEnd = -1;
+  return true;
+}
+
+// Fills block `index` of `track`: from the cache, or (unless fromCacheOnly) by a replay that
+// also offers the block to the cache (recorded only while the budget allows).
+void ExplorerWorker::fillBlock(int64_t index, bool fromCacheOnly) {
+  Text& t = *text_;
+  if (t.filled[static_cast<std::size_t>(index)]) return;
+  cellscope::ActivationCache& cache = *t.cache;
+  const int64_t b0 = index * cache.block_size();
+  const int64_t b1 = std::min(t.probe->size(), b0 + cache.block_size());
+  if (cache.has_block(index)) {
+    cache.gather(t.neuron.neuron, b0, b1, t.track.data() + b0);
+  } else {
+    if (fromCacheOnly) return;
+    const int neuron = t.neuron.neuron;
+    t.probe->replay(b0, b1, [&](const cellscope::ChunkView& chunk) {
+      if (chunk.begin() < b0 || chunk.begin() >= b1) return;
+      cache.record(chunk);
+      const auto row = chunk.values(cache.layer(), cache.quantity()).row(neuron);
+      for (int j = 0; j < chunk.steps(); ++j)
+        t.track[static_cast<std::size_t>(chunk.begin() + j)] = row(j);
+    });
+  }
+  t.filled[static_cast<std::size_t>(index)] = 1;
+  --t.unfilled;
+  t.dirtyBegin = t.dirtyBegin < 0 ? b0 : std::min(t.dirtyBegin, b0);
+  t.dirtyEnd = std::max(t.dirtyEnd, b1);
+}
+
+void ExplorerWorker::emitTrack(bool force) {
+  Text& t = *text_;
+  ExplorerTrack track;
+  track.textId = t.id;
+  track.neuron = t.neuron;
+  if (!t.neuronError.isEmpty()) {
+    track.error = t.neuronError;
+    t.neuronError.clear();
+    emit trackReady(track);
+    return;
+  }
+  const bool complete = t.unfilled == 0;
+  if (t.resetPending) {
+    track.reset = true;
+    track.values = t.track;
+  } else if (t.dirtyBegin >= 0) {
+    track.begin = t.dirtyBegin;
+    track.values.assign(t.track.begin() + t.dirtyBegin, t.track.begin() + t.dirtyEnd);
+  } else if (!(force || (complete && !t.completeSent))) {
+    return;
+  }
+  track.complete = complete;
+  t.completeSent = complete;
+  t.resetPending = false;
+  t.dirtyBegin = t.dirtyEnd = -1;
   emit trackReady(track);
 }
 
+void ExplorerWorker::emitMatrix() {
+  Text& t = *text_;
+  const int64_t n = t.probe->size();
+  const qint64 begin = std::clamp<qint64>(visibleBegin_.load(std::memory_order_relaxed), 0, n);
+  const qint64 end = std::clamp<qint64>(visibleEnd_.load(std::memory_order_relaxed), begin,
+                                        std::min<qint64>(n, begin + kMaxVisible));
+  if (begin >= end || !t.cache) return;
+  if (t.matrixValid && t.matrixBegin == begin && t.matrixEnd == end &&
+      t.matrixNeuron.layer == t.neuron.layer && t.matrixNeuron.quantity == t.neuron.quantity)
+    return;
+  if (!t.cache->has(begin, end)) return;  // the pass has not got there yet
+  cellscope::Mat<float> all;
+  t.cache->gather_all(begin, end, &all);
+  ExplorerMatrix matrix;
+  matrix.textId = t.id;
+  matrix.layer = t.cache->layer();
+  matrix.quantity = t.cache->quantity();
+  matrix.begin = begin;
+  matrix.rows = static_cast<int>(all.rows());
+  matrix.columns = static_cast<int>(all.cols());
+  matrix.values.resize(static_cast<std::size_t>(all.size()));
+  Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      matrix.values.data(), all.rows(), all.cols()) = all;
+  t.matrixValid = true;
+  t.matrixBegin = begin;
+  t.matrixEnd = end;
+  t.matrixNeuron = t.neuron;
+  emit matrixReady(matrix);
+}
+
+// One slice of work, most urgent first: the visible blocks of the selected neuron, then the
+// pass, then the rest of the neuron's track. Re-queues itself while work remains.
+void ExplorerWorker::step() {
+  scheduled_ = false;
+  if (!text_ || wanted() != text_->id) {
+    text_.reset();
+    return;
+  }
+  Text& t = *text_;
+  const quint64 id = t.id;
+  const auto deadline = Clock::now() + kSlice;
+  try {
+    const NeuronSelection wantedNeuron = selection();
+    if (!t.hasNeuron || !sameNeuron(wantedNeuron, t.neuron)) {
+      if (!switchNeuron(wantedNeuron)) {
+        emitTrack(true);
+        t.cache.reset();
+      }
+    }
+    if (!t.cache) return;  // an invalid selection: wait for another one
+    cellscope::ActivationCache& cache = *t.cache;
+    const int64_t n = t.probe->size(), blocks = cache.block_count();
+
+    // 1. The visible blocks the pass has reached (the cache may evict older ones for them).
+    const int64_t frontierBlock = t.passed;
+    const qint64 vb = std::clamp<qint64>(visibleBegin_.load(std::memory_order_relaxed), 0, n);
+    const qint64 ve = std::clamp<qint64>(visibleEnd_.load(std::memory_order_relaxed), vb,
+                                         std::min<qint64>(n, vb + kMaxVisible));
+    if (ve > vb) {
+      const int64_t first = cache.block_of(vb);
+      const int64_t last = std::min(cache.block_of(ve - 1), frontierBlock - 1);
+      if (last >= first) {
+        const int64_t lo = first * cache.block_size();
+        const int64_t hi = std::min(n, (last + 1) * cache.block_size());
+        if (!cache.ensure(lo, hi, [&](double) { return wanted() == id; })) return;
+        for (int64_t i = first; i <= last; ++i) fillBlock(i, true);
+        if (heatmap_.load(std::memory_order_relaxed)) emitMatrix();
+      }
+    }
+    emitTrack(false);  // the visible part first, before the pass goes on
+
+    // 2. The pass, block by block, in order; 3. the rest of the track, nearest the view first.
+    while (Clock::now() < deadline && wanted() == id) {
+      if (t.passed < blocks) {
+        const int64_t index = t.passed;
+        if (t.filled[static_cast<std::size_t>(index)]) {
+          // Cached already: replay anyway so the probe keeps the checkpoint after it.
+          const int64_t b0 = index * cache.block_size();
+          t.probe->replay(b0, std::min(n, b0 + cache.block_size()), {});
+        } else {
+          fillBlock(index, false);
+        }
+        ++t.passed;
+        continue;
+      }
+      if (t.unfilled == 0) break;
+      int64_t best = -1, bestDistance = std::numeric_limits<int64_t>::max();
+      const int64_t centre = cache.block_of(vb);
+      for (int64_t i = 0; i < blocks; ++i) {
+        if (t.filled[static_cast<std::size_t>(i)]) continue;
+        const int64_t d = std::abs(i - centre);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = i;
+        }
+      }
+      fillBlock(best, false);
+    }
+    if (heatmap_.load(std::memory_order_relaxed)) emitMatrix();
+    emitTrack(false);
+    if (!t.summarized)
+      emit progress(id, static_cast<double>(t.passed) / static_cast<double>(blocks));
+    if (!t.summarized && t.passed == blocks) {
+      t.summarized = true;
+      ExplorerProbeSummary summary;
+      summary.textId = id;
+      summary.seconds = std::chrono::duration<double>(Clock::now() - t.started).count();
+      emit probed(summary);
+    }
+    if (wanted() == id && (t.passed < blocks || t.unfilled > 0)) schedule();
+  } catch (const std::exception& error) {
+    ExplorerProbeSummary summary;
+    summary.textId = id;
+    summary.error = tr("Cannot probe %1: %2").arg(t.path, QString::fromUtf8(error.what()));
+    text_.reset();
+    emit probed(summary);
+  }
+}
+
 void ExplorerWorker::hover(quint64 textId, int position, const NeuronSelection& neuron) {
-  if (!current(textId)) return;
+  if (!text_ || text_->id != textId || wanted() != textId) return;
   ExplorerHover hover;
   hover.textId = textId;
   hover.position = position;
   hover.neuron = neuron;
   try {
-    const cellscope::Window window = text_->probe->window(position, position + 1, kTopPredictions);
-    hover.value = window.value(position, neuron.layer, neuron.neuron, neuron.quantity);
-    const cellscope::Prediction* top = window.predictions(position);
-    for (int k = 0; k < window.top_k; ++k)
-      hover.top.push_back({engine_->vocabulary.code_point(top[k].id), top[k].probability});
+    if (position >= text_->probe->frontier() && !text_->probe->complete()) {
+      hover.error = tr("#%1: not probed yet").arg(position);
+    } else {
+      const cellscope::Window window =
+          text_->probe->window(position, position + 1, kTopPredictions);
+      hover.value = window.value(position, neuron.layer, neuron.neuron, neuron.quantity);
+      const cellscope::Prediction* top = window.predictions(position);
+      for (int k = 0; k < window.top_k; ++k)
+        hover.top.push_back({engine_->vocabulary.code_point(top[k].id), top[k].probability});
+    }
   } catch (const std::exception& error) {
     hover.error = QString::fromUtf8(error.what());
   }

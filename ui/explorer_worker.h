@@ -1,10 +1,12 @@
 // ExplorerWorker: the activation explorer's engine side, on its own QThread. It owns a
-// Model<float> built from a ModelFile; openText() reads and decodes a UTF-8 file, encodes it with
-// the model's vocabulary (unknown characters through its fallback), and runs the engine's Probe
-// over the whole text (progress, cancellable), recording the requested neuron on the way. Then
-// it answers track requests (one neuron's value per character) and hover requests (a position's
-// value and the top-5 next-character predictions, from Probe::window). Every text has an id; a
-// request for a text that is no longer wanted is dropped (std::atomic, set from any thread).
+// Model<float> built from a ModelFile; openText()/openContent() decode a text, encode it with the
+// model's vocabulary (unknown characters through its fallback) and start the work loop. The loop
+// runs in slices of ~40 ms (step(), re-queued), so hover requests are answered in between:
+// first the visible characters of the selected neuron, then the probe pass over the rest
+// (progress), then the selected neuron over the whole text. Every neuron of the selected layer and
+// quantity is kept in an ActivationCache (within a budget), so another neuron of that layer is a
+// copy. The selection, the visible range and the heatmap wish are atomics set from the GUI
+// thread (then wake()); a request for a text that is no longer wanted is dropped.
 #pragma once
 
 #include <QMetaType>
@@ -30,12 +32,27 @@ struct ExplorerText {
   QString error;        // non-empty when the file could not be read
 };
 
-// One neuron's value after each character of the text.
+// One neuron's value after each character of [begin, begin + values.size()). `reset`: the values
+// cover the whole text (NaN where not computed yet) and replace what was shown; `complete`: every
+// character of the text has its value now.
 struct ExplorerTrack {
   quint64 textId = 0;
   NeuronSelection neuron;
+  qint64 begin = 0;
+  bool reset = false;
+  bool complete = false;
   std::vector<float> values;
   QString error;
+};
+
+// Every neuron of one layer and quantity over [begin, begin + columns): row-major, row = neuron.
+struct ExplorerMatrix {
+  quint64 textId = 0;
+  int layer = 0;
+  cellscope::Quantity quantity = cellscope::Quantity::kHidden;
+  qint64 begin = 0;
+  int rows = 0, columns = 0;
+  std::vector<float> values;
 };
 
 // A character's value and what the model predicts next after reading it.
@@ -62,6 +79,7 @@ struct ExplorerProbeSummary {
 
 Q_DECLARE_METATYPE(ExplorerText)
 Q_DECLARE_METATYPE(ExplorerTrack)
+Q_DECLARE_METATYPE(ExplorerMatrix)
 Q_DECLARE_METATYPE(ExplorerHover)
 Q_DECLARE_METATYPE(ExplorerProbeSummary)
 
@@ -75,32 +93,56 @@ class ExplorerWorker : public QObject {
   // Thread-safe. Work for texts other than `textId` stops at its next chunk (0 stops all).
   void want(quint64 textId) { wanted_.store(textId, std::memory_order_relaxed); }
   quint64 wanted() const { return wanted_.load(std::memory_order_relaxed); }
+  // Thread-safe; take effect at the next step (call wake() after them).
+  void select(const NeuronSelection& neuron);
+  void setVisible(qint64 begin, qint64 end);
+  void setHeatmapWanted(bool wanted) { heatmap_.store(wanted, std::memory_order_relaxed); }
 
   static constexpr int kTopPredictions = 5;
+  // The most of the visible range worked on first (characters), and the cache's budget.
+  static constexpr qint64 kMaxVisible = 16384;
+  static constexpr std::size_t kCacheBudget = std::size_t{192} << 20;
 
  public slots:
   // Builds this worker's own model (and forgets the text); an invalid file is reported later.
   void setModel(std::shared_ptr<const cellscope::ModelFile> file);
-  // Reads `path`, emits textLoaded, probes the whole text (progress), emits trackReady for
-  // `neuron`, then probed. A failure ends in textLoaded (unreadable) or probed with an error.
-  void openText(quint64 textId, const QString& path, const NeuronSelection& neuron);
-  // Answer for the current, fully probed text only (a stale id is ignored).
-  void track(quint64 textId, const NeuronSelection& neuron);
+  // Reads `path`, emits textLoaded, then works through the text (see above) with the current
+  // selection. A failure ends in textLoaded (unreadable) or probed with an error.
+  void openText(quint64 textId, const QString& path);
+  // The same for a text in memory (pasted, generated, a sample); `title` stands for the path.
+  void openContent(quint64 textId, const QString& title, const std::u32string& text);
+  // Resumes the work loop for `textId` after select()/setVisible()/setHeatmapWanted().
+  void wake(quint64 textId);
+  // A position's value and top predictions; positions the pass has not reached are refused.
   void hover(quint64 textId, int position, const NeuronSelection& neuron);
 
  signals:
   void textLoaded(const ExplorerText& text);
   void progress(quint64 textId, double fraction);
   void trackReady(const ExplorerTrack& track);
+  void matrixReady(const ExplorerMatrix& matrix);
   void probed(const ExplorerProbeSummary& summary);
   void hoverReady(const ExplorerHover& hover);
+
+ private slots:
+  void step();
 
  private:
   struct Engine;
   struct Text;
-  bool current(quint64 textId) const;
+  void start(ExplorerText loaded);
+  void schedule();
+  NeuronSelection selection() const;
+  bool switchNeuron(const NeuronSelection& neuron);
+  void fillBlock(int64_t index, bool fromCacheOnly);
+  void emitTrack(bool force);
+  void emitMatrix();
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Text> text_;
   QString modelError_;
+  bool scheduled_ = false;  // a step() is queued (worker thread only)
   std::atomic<quint64> wanted_{0};
+  std::atomic<quint64> selection_{0};  // packed NeuronSelection
+  std::atomic<qint64> visibleBegin_{0}, visibleEnd_{0};
+  std::atomic<bool> heatmap_{false};
 };

@@ -1,0 +1,82 @@
+// NeuronHeatmap: an LSTMVis-style strip of one layer's neurons (rows) over the visible characters
+// (columns), each cell coloured through a ColorMap (NaN: no colour, the palette's base shows).
+// setData() builds a rows×columns QImage once (one pixel per cell, in display order); painting
+// only scales it to the cell area without smoothing. Rows share the height evenly (thinner than
+// a pixel when there are many: the user sizes the strip); a left gutter numbers every k-th row. A row order maps display rows to neuron ids; signals carry neuron ids.
+#pragma once
+
+#include <QImage>
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+#include "color_map.h"
+
+class NeuronHeatmap : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit NeuronHeatmap(QWidget* parent = nullptr);
+
+  // valuesRowMajor[neuron * columns + i] is neuron's value at position begin + i; a size other
+  // than rows * columns clears the widget.
+  void setData(qint64 begin, int rows, int columns, const std::vector<float>& valuesRowMajor,
+               const colormap::ColorMap& map);
+  void clear();
+  // order[displayRow] = neuron id. Anything but a permutation of 0..rows-1 shows neuron order.
+  void setRowOrder(std::vector<int> order);
+  // Framed and marked in the gutter, and scrolled into view inside a QScrollArea; -1: none.
+  void setSelectedRow(int neuron);
+  // A framed column at a character position; -1: none.
+  void setHighlightedColumn(qint64 position);
+
+  qint64 begin() const { return begin_; }
+  int rows() const { return rows_; }
+  int columns() const { return columns_; }
+  int selectedRow() const { return selected_; }
+  qint64 highlightedColumn() const { return highlightedColumn_; }
+  const std::vector<int>& rowOrder() const { return order_; }  // the order in effect
+  const colormap::ColorMap& colorMap() const { return map_; }
+  const QImage& image() const { return image_; }  // rows × columns, display order
+  // NaN outside the data.
+  float value(int neuron, qint64 position) const;
+
+  // Geometry in widget coordinates: the cells' rectangle (right of the gutter), the neuron and
+  // position under a point (-1 outside), and the rectangle a cell is drawn in.
+  QRectF cellArea() const;
+  int neuronAt(const QPointF& pos) const;
+  qint64 positionAt(const QPointF& pos) const;
+  QRectF cellRect(int neuron, qint64 position) const;
+  // "neuron 37 · position 1234 · value 0.83", or empty outside the cells.
+  QString toolTipAt(const QPointF& pos) const;
+
+  QSize sizeHint() const override;
+  QSize minimumSizeHint() const override;
+
+ signals:
+  void neuronClicked(int neuron);
+  void columnClicked(qint64 position);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  bool event(QEvent* event) override;
+
+ private:
+  void rebuildImage();
+  int displayRowOf(int neuron) const;
+  int gutterWidth() const;
+  void scrollToSelected();
+
+  qint64 begin_ = 0;
+  int rows_ = 0;
+  int columns_ = 0;
+  std::vector<float> values_;  // row-major, row = neuron
+  std::vector<int> requestedOrder_;
+  std::vector<int> order_;       // display row → neuron
+  std::vector<int> displayRow_;  // neuron → display row
+  colormap::ColorMap map_;
+  QImage image_;
+  int selected_ = -1;
+  qint64 highlightedColumn_ = -1;
+};
