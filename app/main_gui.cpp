@@ -1,6 +1,6 @@
-// cellscope: the desktop app's entry point. Usage: cellscope [model.csm [text]]
-// Sets the organisation/application names QSettings uses, parses the command line
-// (--help, --version, an optional model path and text to explore) and shows the MainWindow.
+// cellscope: the desktop app's entry point. Usage: cellscope [--neuron L:N] [--quantity Q]
+// [model.csm [text]]. Sets the organisation/application names QSettings uses, parses the
+// command line (a bad value: a message on stderr and exit status 2) and shows the MainWindow.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QStringList>
@@ -19,6 +19,17 @@ int main(int argc, char* argv[]) {
       QStringLiteral("CellScope: a desktop lab for character-level RNNs."));
   parser.addHelpOption();
   parser.addVersionOption();
+  const QCommandLineOption neuronOption(
+      QStringLiteral("neuron"),
+      QStringLiteral("Colour the text by neuron N of layer L (both from 0), e.g. 1:37."),
+      QStringLiteral("L:N"));
+  const QCommandLineOption quantityOption(
+      QStringLiteral("quantity"),
+      QStringLiteral("The neuron's quantity: cell, tanh-cell, hidden, or a gate (input, forget, "
+                     "output, candidate, update, reset)."),
+      QStringLiteral("Q"));
+  parser.addOption(neuronOption);
+  parser.addOption(quantityOption);
   parser.addPositionalArgument(QStringLiteral("model"),
                                QStringLiteral("A CellScope model file (.csm) to open at start."),
                                QStringLiteral("[model]"));
@@ -34,7 +45,16 @@ int main(int argc, char* argv[]) {
     parser.showHelp(2);
   }
 
+  NeuronOverride neuron;
+  QString error;
+  if (!parseNeuronOverride(parser.value(neuronOption), parser.value(quantityOption), &neuron,
+                           &error)) {
+    std::fprintf(stderr, "cellscope: %s\n", qPrintable(error));
+    return 2;
+  }
+
   MainWindow window(positional.value(0), positional.value(1));
+  window.setNeuronOverride(neuron);
   window.show();
   return QApplication::exec();
 }

@@ -81,8 +81,15 @@ or under a virtual X server, for example:
 EOF
     exit 1
   fi
+  # The Linux-kernel model on our own C file, coloured by a neuron that tracks C comments
+  # (see resources/models/README.md); the Shakespeare model if that one is missing.
+  local linux_model=resources/models/linux.csm linux_text=resources/demo/ring_buffer.c
+  local linux_neuron=0:239 linux_quantity=tanh-cell
   local args=()
-  if [ -f "$DEFAULT_MODEL" ]; then
+  if [ -f "$linux_model" ] && [ -f "$linux_text" ]; then
+    args+=(--neuron "$linux_neuron" --quantity "$linux_quantity" "$linux_model" "$linux_text")
+    step "Starting ${BUILD_DIR}/app/cellscope with ${linux_model} on ${linux_text}, neuron ${linux_neuron} (${linux_quantity})"
+  elif [ -f "$DEFAULT_MODEL" ]; then
     args+=("$DEFAULT_MODEL" "$DEFAULT_TEXT")
     step "Starting ${BUILD_DIR}/app/cellscope with the bundled model ${DEFAULT_MODEL} and ${DEFAULT_TEXT}"
   else

@@ -26,6 +26,7 @@
 #include "activation_text_view.h"
 #include "checkpoint.h"
 #include "color_map.h"
+#include "neuron_finder_panel.h"
 #include "neuron_heatmap.h"
 #include "neuron_selector.h"
 #include "vocabulary.h"
@@ -98,9 +99,17 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   plotTimer_->setInterval(16);
   connect(plotTimer_, &QTimer::timeout, this, &ExplorerPane::updatePlot);
 
+  finder_ = new NeuronFinderPanel;
+  finder_->setObjectName(QStringLiteral("neuronFinder"));
+  auto* sides = new QSplitter(Qt::Horizontal);
+  sides->addWidget(split);
+  sides->addWidget(finder_);
+  sides->setStretchFactor(0, 3);
+  sides->setStretchFactor(1, 1);
+
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
-  layout->addWidget(split, 1);
+  layout->addWidget(sides, 1);
   layout->addWidget(hoverLabel_);
 
   connect(selector_, &NeuronSelector::changed, this, &ExplorerPane::selectionChanged);
@@ -142,6 +151,21 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   connect(heatmap_, &NeuronHeatmap::columnClicked, this,
           [this](qint64 position) { view_->setHighlighted(static_cast<int>(position)); });
   worker_->setHeatmapWanted(true);
+  connect(view_, &ActivationTextView::selectionChanged, finder_,
+          [this](int begin, int end) { finder_->setSelection(begin, end); });
+  connect(finder_, &NeuronFinderPanel::neuronChosen, this, &ExplorerPane::setNeuronSelection);
+  connect(finder_, &NeuronFinderPanel::rangeChosen, this, [this](qint64 begin, qint64 end) {
+    Q_UNUSED(end);  // the match marks show the extent; the selection (the query) stays
+    view_->scrollTo(static_cast<int>(begin));
+    view_->setHighlighted(static_cast<int>(begin));
+  });
+  connect(finder_, &NeuronFinderPanel::matchesFound, this,
+          [this](const QVector<QPair<qint64, qint64>>& ranges) {
+            std::vector<std::pair<int, int>> marks;
+            for (const auto& r : ranges)
+              marks.emplace_back(static_cast<int>(r.first), static_cast<int>(r.second));
+            view_->setMarkedRanges(marks);
+          });
   connect(worker_, &ExplorerWorker::probed, this, &ExplorerPane::onProbed);
   connect(worker_, &ExplorerWorker::hoverReady, this, &ExplorerPane::onHover);
   thread_->start();
@@ -168,6 +192,7 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
   QMetaObject::invokeMethod(
       worker_, [worker, file] { worker->setModel(file); }, Qt::QueuedConnection);
 
+  finder_->setModel(model_);
   const cellscope::ModelConfig& config = model.model;
   selector_->setModel(config);
   updateLegend();
@@ -375,6 +400,7 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   textTitle_ = text.path;
   textLoaded_ = true;
   view_->setText(text.text);
+  finder_->setText(text.text);
   hovered_ = -1;
   hoverLabel_->clear();
   QString label = text.path;

@@ -1,9 +1,11 @@
-// ExplorerPane: the activation explorer's first slice. Open a text file ("Open Text…") and see
-// every character coloured by one neuron of the loaded model (layer, neuron, quantity; a legend
-// names the map). The probe pass runs on an ExplorerWorker thread behind a progress bar; hover a
-// character for its value and the model's top-5 next-character predictions. With the text view
-// focused, Right/Left (or ] and [) step the neuron, Up/Down the layer. A bad file ends in an
-// error box naming it. The GUI thread never waits on the engine.
+// ExplorerPane: the activation explorer. Open a text file ("Open Text…") and see every character
+// coloured by one neuron of the loaded model (layer, neuron, quantity; a legend names the map),
+// its activation as a line under the text, every neuron of the layer as a heatmap strip, and the
+// neuron finder (detectors, the selected span, LSTMVis match, gate saturation) at the side. The
+// probe pass runs on an ExplorerWorker thread behind a progress bar; hover a character for its
+// value and the model's top-5 next-character predictions. With the text view focused, Right/Left
+// (or ] and [) step the neuron, Up/Down the layer. A bad file ends in an error box naming it. The
+// GUI thread never waits on the engine.
 #pragma once
 
 #include <QString>
@@ -17,6 +19,7 @@
 
 class ActivationPlot;
 class ActivationTextView;
+class NeuronFinderPanel;
 class NeuronHeatmap;
 class QTimer;
 class NeuronSelector;
@@ -70,6 +73,7 @@ class ExplorerPane : public QWidget {
   QProgressBar* progressBar() const { return progressBar_; }
   ActivationPlot* plot() const { return plot_; }
   NeuronHeatmap* heatmap() const { return heatmap_; }
+  NeuronFinderPanel* finder() const { return finder_; }
 
  public slots:
   // Asks for a file with QFileDialog, then openText().
@@ -125,6 +129,7 @@ class ExplorerPane : public QWidget {
   ActivationTextView* view_ = nullptr;
   ActivationPlot* plot_ = nullptr;
   NeuronHeatmap* heatmap_ = nullptr;
+  NeuronFinderPanel* finder_ = nullptr;
   QTimer* plotTimer_ = nullptr;  // coalesces plot updates
   QLabel* hoverLabel_ = nullptr;
 };

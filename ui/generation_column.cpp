@@ -5,6 +5,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QSlider>
 #include <QThread>
 #include <QVBoxLayout>
@@ -48,11 +49,19 @@ GenerationColumn::GenerationColumn(const QString& objectName, QWidget* parent) :
   valueLabel_->setMinimumWidth(
       valueLabel_->fontMetrics().horizontalAdvance(QStringLiteral("T = 0.000")));
   view_ = new ActivationTextView;
+  exploreButton_ = new QPushButton(tr("Explore"));
+  exploreButton_->setObjectName(QStringLiteral("exploreButton"));
+  exploreButton_->setToolTip(tr("Open this text in the Explore tab"));
+  exploreButton_->setEnabled(false);
+  connect(exploreButton_, &QPushButton::clicked, this, [this] {
+    if (view_->size() > 0) emit exploreRequested(shownText(), runTemperature_);
+  });
 
   auto* header = new QHBoxLayout;
   header->addWidget(new QLabel(tr("Temperature")));
   header->addWidget(slider_, 1);
   header->addWidget(valueLabel_);
+  header->addWidget(exploreButton_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(header);
@@ -100,6 +109,7 @@ void GenerationColumn::setModel(std::shared_ptr<const cellscope::ModelFile> file
   QMetaObject::invokeMethod(
       worker_, [worker, file] { worker->setModel(file); }, Qt::QueuedConnection);
   view_->clear();
+  exploreButton_->setEnabled(false);
   distributions_.clear();
   next_ = CharDistribution();
   primeLength_ = 0;
@@ -108,6 +118,7 @@ void GenerationColumn::setModel(std::shared_ptr<const cellscope::ModelFile> file
 quint64 GenerationColumn::start(GenerationRequest request) {
   request.runId = ++nextRunId;
   request.options.temperature = temperature();
+  runTemperature_ = request.options.temperature;
   runId_ = request.runId;
   running_ = true;
   worker_->want(runId_);  // the previous run stops at its next character
@@ -119,6 +130,7 @@ quint64 GenerationColumn::start(GenerationRequest request) {
   next_ = CharDistribution();
   largest_ = 0.0f;
   view_->setText(prime);
+  exploreButton_->setEnabled(view_->size() > 0);
 
   GenerationWorker* worker = worker_;
   QMetaObject::invokeMethod(
@@ -151,6 +163,7 @@ void GenerationColumn::onChunk(const GenerationChunk& chunk) {
     view_->setText(prime, chunk.primeActivations);  // colour the prime too
   }
   view_->append(chunk.text, chunk.activations);
+  exploreButton_->setEnabled(view_->size() > 0);
   if (colorMap_.range == cellscope::QuantityRange::kUnbounded) {
     for (float v : chunk.primeActivations) largest_ = std::max(largest_, std::abs(v));
     for (float v : chunk.activations) largest_ = std::max(largest_, std::abs(v));

@@ -2,6 +2,7 @@
 // scale 0.05–2.0, value shown), an ActivationTextView with the prime and the streamed text,
 // and a GenerationWorker on its own QThread. Starting a run cancels the previous one; chunks
 // of runs that are no longer current are dropped. The generator shows one or two of these.
+// "Explore" hands the shown text (prime and generated) to whoever listens (the explorer).
 #pragma once
 
 #include <QString>
@@ -14,6 +15,7 @@
 
 class ActivationTextView;
 class QLabel;
+class QPushButton;
 class QSlider;
 class QThread;
 
@@ -42,6 +44,8 @@ class GenerationColumn : public QWidget {
   double temperature() const;
   void setTemperature(double value);  // snaps to the slider's nearest position
   QSlider* temperatureSlider() const { return slider_; }
+  // Enabled while the column shows text; clicking emits exploreRequested().
+  QPushButton* exploreButton() const { return exploreButton_; }
 
   ActivationTextView* view() const { return view_; }
   quint64 currentRunId() const { return runId_; }
@@ -66,6 +70,8 @@ class GenerationColumn : public QWidget {
   // Every run's end, including runs cancelled before or while they ran.
   void runFinished(const GenerationSummary& summary);
   void characterHovered(int index);
+  // "Explore": the prime and the generated text as shown, and the temperature it was drawn at.
+  void exploreRequested(const QString& text, double temperature);
 
  private:
   void onChunk(const GenerationChunk& chunk);
@@ -74,6 +80,7 @@ class GenerationColumn : public QWidget {
 
   QSlider* slider_ = nullptr;
   QLabel* valueLabel_ = nullptr;
+  QPushButton* exploreButton_ = nullptr;
   ActivationTextView* view_ = nullptr;
   QThread* thread_ = nullptr;
   GenerationWorker* worker_ = nullptr;
@@ -84,5 +91,6 @@ class GenerationColumn : public QWidget {
   CharDistribution next_;
   GenerationSummary summary_;
   colormap::ColorMap colorMap_;
-  float largest_ = 0.0f;  // max |activation| of the current run, for unbounded ranges
+  float largest_ = 0.0f;         // max |activation| of the current run, for unbounded ranges
+  double runTemperature_ = 1.0;  // the temperature of the run shown
 };

@@ -98,6 +98,7 @@ GeneratorPane::GeneratorPane(QWidget* parent) : QWidget(parent) {
     connect(column, &GenerationColumn::characterHovered, this,
             [this, c](int index) { onHovered(c, index); });
     connect(column, &GenerationColumn::runFinished, this, &GeneratorPane::onFinished);
+    connect(column, &GenerationColumn::exploreRequested, this, &GeneratorPane::exploreRequested);
   }
   applySettings(GeneratorSettings());
 }

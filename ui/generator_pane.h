@@ -1,8 +1,8 @@
 // GeneratorPane: generate text from the loaded model — prime, length, seed, sample or argmax,
 // optional top-k, and a temperature slider per output column (a second column at another
 // temperature with "Compare"). Any change restarts generation at once and the text streams in,
-// coloured by the selected neuron; a bar chart shows the distribution at the end of the text
-// or under the mouse. Copy and Save (atomic) the text. All sampling runs on worker threads.
+// coloured by the selected neuron; a bar chart shows the next-character distribution. Copy, Save
+// (atomic), and a column's "Explore" (exploreRequested). All sampling runs on worker threads.
 #pragma once
 
 #include <QString>
@@ -78,6 +78,8 @@ class GeneratorPane : public QWidget {
 
  signals:
   void neuronSelectionChanged(const NeuronSelection& selection);
+  // A column's "Explore": its prime and generated text, and its temperature.
+  void exploreRequested(const QString& text, double temperature);
 
  private:
   QWidget* createControls();

@@ -2,7 +2,8 @@
 // (columns), each cell coloured through a ColorMap (NaN: no colour, the palette's base shows).
 // setData() builds a rows×columns QImage once (one pixel per cell, in display order); painting
 // only scales it to the cell area without smoothing. Rows share the height evenly (thinner than
-// a pixel when there are many: the user sizes the strip); a left gutter numbers every k-th row. A row order maps display rows to neuron ids; signals carry neuron ids.
+// a pixel when there are many: the user sizes the strip); a left gutter numbers every k-th row. A
+// row order maps display rows to neuron ids; signals carry neuron ids.
 #pragma once
 
 #include <QImage>

@@ -1,6 +1,7 @@
 // TrainingPane: layout (form | plots and progress | samples and checkpoints, in a splitter),
 // the button state machine (Idle → Running ⇄ Pausing/Paused → Stopping → Idle) and the slots
-// that turn the worker's value-type signals into plots, labels and list entries.
+// that turn the worker's value-type signals into plots, labels and list entries (a sample item
+// holds its text and iteration under kSampleTextRole / kSampleIterationRole).
 #include "training_pane.h"
 
 #include <QDir>
@@ -26,7 +27,6 @@
 
 namespace {
 
-constexpr int kTextRole = Qt::UserRole;
 constexpr int kPathRole = Qt::UserRole;
 constexpr int kIterationRole = Qt::UserRole + 1;
 
@@ -97,7 +97,11 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   sampleView_->setReadOnly(true);
   sampleView_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   connect(sampleList_, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
-    sampleView_->setPlainText(item ? item->data(kTextRole).toString() : QString());
+    sampleView_->setPlainText(item ? item->data(kSampleTextRole).toString() : QString());
+  });
+  connect(sampleList_, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+    emit sampleActivated(item->data(kSampleIterationRole).toLongLong(),
+                         item->data(kSampleTextRole).toString());
   });
   checkpointList_ = new QListWidget;
   checkpointList_->setObjectName(QStringLiteral("checkpointList"));
@@ -285,7 +289,8 @@ void TrainingPane::onSample(const TrainingSample& event) {
   const QString firstLine = event.text.section(QLatin1Char('\n'), 0, 0, QString::SectionSkipEmpty);
   auto* item = new QListWidgetItem(
       tr("%1 · val %2 · %3").arg(event.iteration).arg(lossText(event.valLoss), firstLine.left(60)));
-  item->setData(kTextRole, event.text);
+  item->setData(kSampleTextRole, event.text);
+  item->setData(kSampleIterationRole, event.iteration);
   item->setToolTip(tr("Iteration %1, temperature %2").arg(event.iteration).arg(event.temperature));
   sampleList_->addItem(item);
   if (sampleList_->currentRow() < 0 || sampleList_->currentRow() == sampleList_->count() - 2)

@@ -1,8 +1,8 @@
 // TrainingPane: the "Train" tab. A TrainingForm on the left; Start, Pause, Resume, Stop and
 // "Resume from file…"; a progress bar with epoch, iteration, chars/s and ETA; the live
-// TrainingPlots; the sample timeline (click a sample to read it) and the checkpoints list
-// ("Open in Model tab", "Resume from this checkpoint": each entry is its own per-iteration file).
-// Training runs in a TrainingWorker on the pane's own QThread.
+// TrainingPlots; the sample timeline (click a sample to read it; double-click or Enter:
+// sampleActivated, to explore it) and the checkpoints list ("Open in Model tab", "Resume from
+// this checkpoint": each its own per-iteration file). Training runs on the pane's own QThread.
 #pragma once
 
 #include <QString>
@@ -24,6 +24,9 @@ class TrainingPane : public QWidget {
 
  public:
   enum class State { kIdle, kRunning, kPausing, kPaused, kStopping };
+  // What each sampleList() item holds.
+  static constexpr int kSampleTextRole = Qt::UserRole;           // QString
+  static constexpr int kSampleIterationRole = Qt::UserRole + 1;  // qint64
 
   explicit TrainingPane(QWidget* parent = nullptr);
   ~TrainingPane() override;  // stops a run and waits for the worker (it writes its checkpoint)
@@ -61,6 +64,8 @@ class TrainingPane : public QWidget {
 
  signals:
   void openModelRequested(const QString& path);
+  // A sample in the timeline was activated (double-click or Enter).
+  void sampleActivated(qint64 iteration, const QString& text);
   void finished(const TrainingFinished& result);
   void errorOccurred(const QString& message);
 

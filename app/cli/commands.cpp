@@ -1,4 +1,4 @@
-// Subcommands train / sample / eval / info. Flag names follow char-rnn's (GNU style).
+// Subcommands train / sample / eval / info / export. Flag names follow char-rnn's (GNU style).
 // Invariant: a command either finishes its output file completely (atomic write) or leaves
 // the previous one untouched; Ctrl-C during training stops cleanly and still writes --out.
 #include "commands.h"
@@ -7,6 +7,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -310,7 +311,36 @@ void run_info(const std::string& path) {
   std::printf("samples:     %zu kept\n", f.samples.size());
 }
 
+// ---- export --------------------------------------------------------------------------------
+
+// A copy to share or bundle: the weights, vocabulary, configuration, histories and samples,
+// without the optimizer's moments and the carried batch state (2/3 of an Adam model's size).
+// It samples, evaluates and explores exactly as the original; resuming training starts the
+// optimizer's moments and the streams' state afresh.
+void run_export(const std::string& path, const std::string& out) {
+  ModelFile f = load_model_file(path);
+  const auto before = std::filesystem::file_size(path);
+  f.optimizer_state.clear();
+  f.optimizer_steps = 0;
+  f.progress.carried_batch = 0;
+  f.progress.carried_state.clear();
+  save_model_file(out, f);
+  std::printf("wrote %s: %s bytes (was %s): no optimizer moments, no carried state\n", out.c_str(),
+              format_count(static_cast<double>(std::filesystem::file_size(out))).c_str(),
+              format_count(static_cast<double>(before)).c_str());
+}
+
 }  // namespace
+
+void add_export_command(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand(
+      "export", "Write a model without its optimizer state (for sharing; resuming restarts Adam)");
+  sub->add_option("model", *path, "Model file (.csm)")->required();
+  sub->add_option("--out", *out, "Model file to write (.csm), atomically")->required();
+  sub->callback([path, out] { run_export(*path, *out); });
+}
 
 void add_train_command(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();

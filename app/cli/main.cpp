@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cellscope::cli::add_sample_command(app);
   cellscope::cli::add_eval_command(app);
   cellscope::cli::add_info_command(app);
+  cellscope::cli::add_export_command(app);
   cellscope::cli::add_bench_command(app);
   cellscope::cli::add_probe_command(app);
   cellscope::cli::add_find_command(app);

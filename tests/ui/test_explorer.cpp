@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
@@ -14,8 +15,10 @@
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cmath>
@@ -27,6 +30,8 @@
 #include "explorer_pane.h"
 #include "main_window.h"
 #include "model.h"
+#include "neuron_finder_panel.h"
+#include "neuron_heatmap.h"
 #include "probe.h"
 #include "trainer.h"
 #include "ui_test_util.h"
@@ -219,4 +224,85 @@ TEST(ExplorerTest, MainWindowHasExploreTabFirstAndOpenText) {
   cellscope::save_model_file(QFile::encodeName(path).toStdString(), tinyModel());
   ASSERT_TRUE(window.openModel(path));
   EXPECT_TRUE(window.explorerPane()->hasModel());
+}
+
+// The finder ranks neurons against the span selected in the view; clicking its top row selects
+// that neuron and the view recolours with exactly the engine's track.
+TEST(ExplorerTest, ChoosingANeuronInTheFinderRecoloursTheView) {
+  Fixture f;
+  ASSERT_TRUE(f.openAndWait());
+  f.pane.view()->setSelection(10, 19);  // "brown fox"
+  NeuronFinderPanel* finder = f.pane.finder();
+  auto* combo = finder->findChild<QComboBox*>(QStringLiteral("finderDetectorCombo"));
+  ASSERT_NE(combo, nullptr);
+  combo->setCurrentIndex(combo->findData(QString::fromLatin1(NeuronFinderPanel::kSelectionTarget)));
+  QTest::mouseClick(finder->findChild<QPushButton*>(QStringLiteral("finderRunButton")),
+                    Qt::LeftButton);
+  ASSERT_TRUE(waitFor([&] { return !finder->isBusy() && !finder->findResults().empty(); }));
+  const cellscope::NeuronScore top = finder->findResults().front();
+
+  auto* table = finder->findChild<QTableWidget*>(QStringLiteral("finderResults"));
+  ASSERT_NE(table, nullptr);
+  finder->tabs()->setCurrentIndex(0);
+  f.pane.resize(1200, 600);
+  f.pane.show();
+  const QModelIndex first = table->model()->index(0, 1);
+  table->scrollTo(first);
+  QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(first).center());
+  const NeuronSelection chosen = f.pane.neuronSelection();
+  EXPECT_EQ(chosen.layer, top.layer);
+  EXPECT_EQ(chosen.neuron, top.neuron);
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
+  EXPECT_EQ(viewValues(*f.pane.view()), engineTrack(f.file, chosen));
+}
+
+// After the pass every neuron of the selected layer is cached: another neuron of the same layer
+// arrives whole in the first answer, without a replay.
+TEST(ExplorerTest, AnotherNeuronOfTheLayerComesWholeFromTheCache) {
+  Fixture f;
+  ASSERT_TRUE(f.openAndWait());
+  int arrivals = 0;
+  bool wholeAtFirst = false;
+  QObject::connect(&f.pane, &ExplorerPane::valuesChanged, [&] {
+    if (++arrivals == 1) {
+      wholeAtFirst = true;
+      for (float v : f.pane.values()) wholeAtFirst = wholeAtFirst && !std::isnan(v);
+    }
+  });
+  NeuronSelection other = f.pane.neuronSelection();
+  other.neuron = (other.neuron + 3) % 12;
+  f.pane.setNeuronSelection(other);
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
+  EXPECT_EQ(arrivals, 1);
+  EXPECT_TRUE(wholeAtFirst);
+  EXPECT_EQ(viewValues(*f.pane.view()), engineTrack(f.file, other));
+}
+
+// A long text is coloured progressively: values arrive several times before the pass ends, the
+// start of the text first; the heatmap gets every neuron of the layer over the visible part.
+TEST(ExplorerTest, ALongTextColoursInStepsAndTheHeatmapShowsTheLayer) {
+  Fixture f;
+  std::string longText;
+  while (longText.size() < 1200000) longText += kText;  // many 40 ms slices
+  const QString path = writeFile(f.dir, "long.txt", QByteArray::fromStdString(longText));
+  f.pane.show();
+  int arrivalsBeforeEnd = 0;
+  bool startBeforeEnd = false;  // the start coloured while the end is not yet
+  QObject::connect(&f.pane, &ExplorerPane::valuesChanged, [&] {
+    if (!f.pane.isProbing()) return;
+    ++arrivalsBeforeEnd;
+    const std::vector<float>& v = f.pane.values();
+    startBeforeEnd = startBeforeEnd || (!std::isnan(v.front()) && std::isnan(v.back()));
+  });
+  f.pane.openText(path);
+  ASSERT_TRUE(waitFor([&] { return !f.pane.isProbing() && f.pane.isColoured(); }, 30000));
+  EXPECT_GE(arrivalsBeforeEnd, 2);
+  EXPECT_TRUE(startBeforeEnd);
+  NeuronHeatmap* heatmap = f.pane.heatmap();
+  ASSERT_TRUE(waitFor([&] { return heatmap->rows() == 12 && heatmap->columns() > 0; }));
+  const auto [begin, end] = f.pane.view()->visibleRange();
+  EXPECT_EQ(heatmap->begin(), begin);
+  EXPECT_EQ(heatmap->columns(), end - begin);
+  const NeuronSelection sel = f.pane.neuronSelection();
+  EXPECT_EQ(heatmap->value(sel.neuron, begin + 3), f.pane.values()[begin + 3]);
 }
