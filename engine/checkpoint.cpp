@@ -57,6 +57,7 @@ constexpr uint32_t kTagProgress = make_tag("PROG");
 constexpr uint32_t kTagTrainHistory = make_tag("THST");
 constexpr uint32_t kTagValHistory = make_tag("VHST");
 constexpr uint32_t kTagSamples = make_tag("SMPL");
+constexpr uint32_t kTagCorpus = make_tag("CORP");
 
 // Bytes each record occupies at least in the file (bounds the count before reserving).
 constexpr std::size_t kLossPointBytes = 8 + 8 + 8 + 8;
@@ -461,6 +462,12 @@ std::string serialize_model(const ModelFile& file) {
   }
   w.end_section(at);
 
+  at = w.begin_section(kTagCorpus);
+  w.u64(file.corpus_paths.size());
+  for (const std::string& path : file.corpus_paths) w.str(path);
+  w.str(file.corpus_glob);
+  w.end_section(at);
+
   // Last on purpose: a file cut anywhere loses (part of) a required section.
   at = w.begin_section(kTagParameters);
   w.floats(file.parameters);
@@ -497,7 +504,7 @@ ModelFile parse_model_bytes(const std::string& path, const std::string& bytes, b
   ModelFile file;
   bool have_config = false, have_vocabulary = false, have_parameters = false;
   bool have_optimizer = false, have_progress = false, have_train = false, have_val = false,
-       have_samples = false;
+       have_samples = false, have_corpus = false;
   auto first_time = [&fail](bool& seen, uint32_t tag) {
     if (seen) fail("section " + tag_name(tag) + " appears twice");
     seen = true;
@@ -563,6 +570,11 @@ ModelFile parse_model_bytes(const std::string& path, const std::string& bytes, b
         s.temperature = r.f64("sample temperature");
         s.text = r.str("sample text bytes");
       }
+    } else if (tag == kTagCorpus) {
+      first_time(have_corpus, tag);
+      file.corpus_paths.resize(r.count(8, "corpus paths"));
+      for (std::string& path : file.corpus_paths) path = r.str("corpus path bytes");
+      file.corpus_glob = r.str("corpus glob bytes");
     } else {
       continue;  // unknown section from a newer writer of this version: skipped
     }

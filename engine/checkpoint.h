@@ -51,6 +51,10 @@ struct ModelFile {
   std::vector<LossPoint> train_history;
   std::vector<LossPoint> val_history;
   std::vector<SampleRecord> samples;
+  // What training read (absolute paths of files or folders, and the glob for folders), so the
+  // validation split can be found again; empty for models from before or from no corpus.
+  std::vector<std::string> corpus_paths;
+  std::string corpus_glob = "*";
 };
 
 // Throws Error naming `path` on any I/O failure; the previous file at `path` stays intact.

@@ -469,4 +469,14 @@ Corpus load_corpus(const CorpusOptions& options, const Vocabulary* vocab, bool a
   return corpus;
 }
 
+std::vector<std::string> absolute_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::error_code error;
+    const auto absolute = std::filesystem::absolute(p, error);
+    out.push_back(error ? p : absolute.lexically_normal().string());
+  }
+  return out;
+}
+
 }  // namespace cellscope

@@ -71,6 +71,9 @@ std::vector<std::string> expand_corpus_paths(const CorpusOptions& options);
 // is built from the text. Throws Error naming the file for: missing, unreadable, empty corpus,
 // invalid UTF-8 (with the byte offset), a text with fewer than two characters, val_frac out of
 // range.
+// The paths made absolute (as recorded in a model file, to find the corpus again later).
+std::vector<std::string> absolute_paths(const std::vector<std::string>& paths);
+
 Corpus load_corpus(const CorpusOptions& options, const Vocabulary* vocab = nullptr,
                    bool allow_unknown = false);
 

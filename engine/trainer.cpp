@@ -79,6 +79,8 @@ Trainer::Trainer(const ModelFile& file, const TrainConfig& train)
   train_history_ = file.train_history;
   val_history_ = file.val_history;
   samples_ = file.samples;
+  corpus_paths_ = file.corpus_paths;
+  corpus_glob_ = file.corpus_glob;
   const int B = progress_.carried_batch;
   if (B > 0) {
     const std::size_t H = static_cast<std::size_t>(model_config_.hidden_size);
@@ -128,6 +130,8 @@ ModelFile Trainer::to_model_file() const {
   f.train_history = train_history_;
   f.val_history = val_history_;
   f.samples = samples_;
+  f.corpus_paths = corpus_paths_;
+  f.corpus_glob = corpus_glob_;
   return f;
 }
 

@@ -97,6 +97,11 @@ class Trainer {
   // to its own per-iteration file, and CheckpointEvent::path names that file, so a run can be
   // resumed from any of its checkpoints.
   void set_keep_checkpoints(bool on) { keep_checkpoints_ = on; }
+  // Recorded in the model file (ModelFile::corpus_paths): what this training reads.
+  void set_corpus(std::vector<std::string> paths, std::string glob) {
+    corpus_paths_ = std::move(paths);
+    corpus_glob_ = std::move(glob);
+  }
 
  private:
   double validate(const EncodedText& val_text);
@@ -114,6 +119,8 @@ class Trainer {
   std::vector<LossPoint> train_history_;
   std::vector<LossPoint> val_history_;
   std::vector<SampleRecord> samples_;
+  std::vector<std::string> corpus_paths_;
+  std::string corpus_glob_ = "*";
   bool report_dh_norms_ = false;
   bool keep_checkpoints_ = false;
 };

@@ -191,6 +191,7 @@ void TrainingWorker::train(const TrainingRequest& request) {
       cellscope::model_from_file(resumed, request.resumePath);  // names the file on mismatch
       trainer = std::make_unique<cellscope::Trainer>(resumed, train);
     }
+    trainer->set_corpus(cellscope::absolute_paths(options.paths), options.glob);
     trainer->set_report_dh_norms(true);
     trainer->set_keep_checkpoints(true);  // every checkpoint in the list can be resumed
 

@@ -162,6 +162,7 @@ void run_train(const TrainArgs& a, const CLI::App& sub) {
     model_from_file(resumed, a.resume);  // validates the parameter count, naming the file
     trainer = std::make_unique<Trainer>(resumed, train);
   }
+  trainer->set_corpus(absolute_paths(copts.paths), copts.glob);
   const ModelConfig& mc = trainer->model().config();
   std::fprintf(
       stderr, "model: %s, %d x %d, %s parameters, %d threads%s\n", to_string(mc.cell).c_str(),

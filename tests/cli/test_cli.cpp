@@ -86,6 +86,7 @@ TEST_F(Cli, TrainWritesAModelThatInfoDescribes) {
   const cellscope::ModelFile f = cellscope::load_model_file(model);
   EXPECT_EQ(f.progress.iteration, 30);
   EXPECT_EQ(f.val_history.size(), 3u);
+  EXPECT_EQ(f.corpus_paths, std::vector<std::string>{fs::absolute(path("corpus.txt")).string()});
   const CliRun info = run("info " + model);
   EXPECT_EQ(info.status, 0) << info.err;
   EXPECT_NE(info.out.find("lstm, 1 layer(s) x 16"), std::string::npos) << info.out;

@@ -201,6 +201,8 @@ ModelFile full_file() {
   f.samples = {
       {10, std::numeric_limits<double>::quiet_NaN(), 1.0, "h\u00E9llo \u03BB \U0001F600\n"},
       {20, 3.9, 0.5, std::string("nul\0inside", 10)}};
+  f.corpus_paths = {"/data/kernel", "/data/extra \u00E9.c"};
+  f.corpus_glob = "*.c";
   return f;
 }
 
@@ -270,6 +272,8 @@ void expect_same(const ModelFile& a, const ModelFile& b) {
     EXPECT_TRUE(same_bits(a.samples[i].temperature, b.samples[i].temperature));
     EXPECT_EQ(a.samples[i].text, b.samples[i].text);
   }
+  EXPECT_EQ(a.corpus_paths, b.corpus_paths);
+  EXPECT_EQ(a.corpus_glob, b.corpus_glob);
 }
 
 ModelFile parse(const std::string& bytes, bool check_crc = true) {
@@ -331,8 +335,8 @@ TEST(Checkpoint, ImageLayout) {
   EXPECT_EQ(stored_crc, crc32(image.data(), image.size() - 4));
   std::vector<std::string> tags;
   for (const Section& s : split(image)) tags.push_back(s.tag);
-  const std::vector<std::string> expected = {"CONF", "VOCB", "OPTM", "PROG",
-                                             "THST", "VHST", "SMPL", "PARM"};
+  const std::vector<std::string> expected = {"CONF", "VOCB", "OPTM", "PROG", "THST",
+                                             "VHST", "SMPL", "CORP", "PARM"};
   EXPECT_EQ(tags, expected);
   EXPECT_EQ(join(split(image)), image);
 }
@@ -587,6 +591,8 @@ TEST(Checkpoint, MissingRequiredSectionsAreNamed) {
   EXPECT_EQ(f.parameters.size(), full_file().parameters.size());
   EXPECT_TRUE(f.samples.empty());
   EXPECT_EQ(f.progress.iteration, 0);
+  EXPECT_TRUE(f.corpus_paths.empty());  // files from before the CORP section
+  EXPECT_EQ(f.corpus_glob, "*");
 }
 
 TEST(Checkpoint, UnknownSectionsAreSkipped) {
