@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "main_window.h"
+#include "neuron_override.h"
 
 int main(int argc, char* argv[]) {
   QCoreApplication::setOrganizationName(QStringLiteral("CellScope"));

@@ -1,14 +1,21 @@
 // Explorer export: HTML and CSV are built as UTF-8 byte strings in one pass over the text; the
 // PNG lays the text out on the view's grid (ActivationTextView's wrapping rule: a line ends after
-// `columns` cells or after a newline's own cell) and paints cell by cell into a QImage.
+// `columns` cells or after a newline's own cell) and paints cell by cell into a QImage. The glue
+// reads the pane's text, values and view (font, cell size, wrap width, first visible character).
 #include "explorer_export.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFontMetrics>
 #include <QFontMetricsF>
 #include <QHash>
 #include <QImageWriter>
 #include <QLinearGradient>
+#include <QMessageBox>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QtMath>
 #include <algorithm>
@@ -17,6 +24,8 @@
 #include <limits>
 
 #include "activation_text_view.h"
+#include "explorer_pane.h"
+#include "wait_cursor.h"
 
 namespace explorer_export {
 
@@ -330,6 +339,93 @@ bool writePng(const QString& path, const QImage& image, QString* error) {
         return writer.write(image) ? QString() : writer.errorString();
       },
       error);
+}
+
+namespace {
+
+QString tr(const char* text) {
+  return QCoreApplication::translate("explorer_export", text);
+}
+
+// The PNG's layout as the view shows the text: its font, cell size and wrap width (100 columns
+// when hidden or narrow); a text over kWholeTextImageLimit from the first visible line, one
+// screen of lines.
+ImageOptions viewImageOptions(const ActivationTextView& view, std::size_t textSize) {
+  ImageOptions options;
+  options.font = view.font();
+  options.cell = view.cellSize();
+  const int viewColumns = (view.viewport()->width() - 8) / std::max(1, options.cell.width());
+  options.columns = view.isVisible() && viewColumns >= 20 ? viewColumns : 100;
+  if (textSize > kWholeTextImageLimit) {
+    options.first = static_cast<std::size_t>(
+        std::max(0, view.indexAt(QPoint(options.cell.width(), options.cell.height() / 2 + 4))));
+    options.maxLines = view.viewport()->height() / std::max(1, options.cell.height()) + 1;
+  }
+  return options;
+}
+
+}  // namespace
+
+QString suffix(Format format) {
+  const char* const suffixes[] = {"html", "png", "csv"};
+  return QLatin1String(suffixes[static_cast<int>(format)]);
+}
+
+QString fileFilter(Format format) {
+  const char* const filters[] = {QT_TRANSLATE_NOOP("explorer_export", "HTML pages (*.html)"),
+                                 QT_TRANSLATE_NOOP("explorer_export", "PNG images (*.png)"),
+                                 QT_TRANSLATE_NOOP("explorer_export", "CSV files (*.csv)")};
+  return tr(filters[static_cast<int>(format)]);
+}
+
+QString suggestedPath(const QString& textTitle, const NeuronSelection& neuron, Format format,
+                      const QString& dir) {
+  QString base = QFileInfo(textTitle).completeBaseName();
+  base.replace(QRegularExpression(QStringLiteral("[^\\w.-]+")), QStringLiteral("-"));
+  if (base.isEmpty()) base = QStringLiteral("text");
+  return QDir(dir.isEmpty() ? QDir::homePath() : dir)
+      .filePath(QStringLiteral("%1-L%2N%3.%4")
+                    .arg(base)
+                    .arg(neuron.layer)
+                    .arg(neuron.neuron)
+                    .arg(suffix(format)));
+}
+
+QString chooseExportFile(QWidget* parent, const ExplorerPane& pane, Format format, QString* dir) {
+  const QString suggested =
+      suggestedPath(pane.textTitle(), pane.neuronSelection(), format, dir ? *dir : QString());
+  const QString path =
+      QFileDialog::getSaveFileName(parent, tr("Export"), suggested, fileFilter(format));
+  if (!path.isEmpty() && dir != nullptr) *dir = QFileInfo(path).absolutePath();
+  return path;
+}
+
+bool exportPane(QWidget* parent, const ExplorerPane& pane, Format format, const QString& path,
+                const QString& modelName) {
+  QString error;
+  bool ok = false;
+  if (!pane.isColoured()) {
+    error = tr("Cannot write %1: the text is not coloured yet.").arg(path);
+  } else {
+    ExportedText exported;
+    exported.text = pane.text();
+    exported.values = pane.values();
+    exported.colorMap = pane.view()->colorMap();
+    exported.neuron = pane.neuronSelection();
+    exported.modelName = modelName;
+    exported.source = pane.textTitle();
+    if (format == Format::kHtml) {
+      ok = writeAtomically(path, toHtml(exported), &error);
+    } else if (format == Format::kCsv) {
+      ok = writeAtomically(path, toCsv(exported), &error);
+    } else {
+      WaitCursor wait;
+      const ImageOptions options = viewImageOptions(*pane.view(), exported.text.size());
+      ok = writePng(path, renderImage(exported, options).image, &error);
+    }
+  }
+  if (!ok) QMessageBox::critical(parent, tr("Export failed"), error);
+  return ok;
 }
 
 }  // namespace explorer_export

@@ -1,6 +1,7 @@
 // Explorer export: a coloured text (one value per character, NaN = none) as a self-contained
 // HTML page, a PNG drawn with our own QPainter code, or a CSV of position,character,value.
-// Pure functions of an ExportedText, no widgets; every file is written through QSaveFile, so a
+// The formats are pure functions of an ExportedText; chooseExportFile() and exportPane() at the
+// end are the window's glue (save dialog, error box). Files are written through QSaveFile, so a
 // failed export leaves no partial file. Values round-trip exactly (shortest decimal form).
 #pragma once
 
@@ -14,6 +15,9 @@
 
 #include "color_map.h"
 #include "generation_worker.h"  // NeuronSelection
+
+class ExplorerPane;
+class QWidget;
 
 namespace explorer_export {
 
@@ -88,5 +92,29 @@ inline constexpr std::size_t kWholeTextImageLimit = 200000;
 bool writeAtomically(const QString& path, const QByteArray& bytes, QString* error);
 // Encodes `image` as PNG into `path` through QImageWriter on a QSaveFile; same contract.
 bool writePng(const QString& path, const QImage& image, QString* error);
+
+// The window's side: File → Export's formats, the save dialog and the error box.
+enum class Format { kHtml, kPng, kCsv };
+inline constexpr Format kFormats[] = {Format::kHtml, Format::kPng, Format::kCsv};
+
+// "html", "png" or "csv"; and the save dialog's filter, e.g. "HTML pages (*.html)".
+QString suffix(Format format);
+QString fileFilter(Format format);
+
+// The file offered for a text titled `textTitle`: "TITLE-L1N37.html" in `dir` (home when empty),
+// the title's base name with runs of characters other than [\w.-] made "-" ("text" if none).
+QString suggestedPath(const QString& textTitle, const NeuronSelection& neuron, Format format,
+                      const QString& dir);
+
+// Asks over `parent` where to export `pane`'s text, starting at suggestedPath() in `*dir`. The
+// chosen path, with `*dir` set to its folder; empty when cancelled.
+QString chooseExportFile(QWidget* parent, const ExplorerPane& pane, Format format, QString* dir);
+
+// Writes `pane`'s coloured text to `path` (PNG: the view's font, cell size and wrap width; a text
+// over kWholeTextImageLimit only as far as the view shows). `modelName` goes in the header. On
+// failure (also: not coloured yet) shows QMessageBox::critical naming the file and the cause over
+// `parent` and returns false.
+bool exportPane(QWidget* parent, const ExplorerPane& pane, Format format, const QString& path,
+                const QString& modelName);
 
 }  // namespace explorer_export

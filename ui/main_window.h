@@ -1,21 +1,23 @@
-// MainWindow: the CellScope desktop app's top-level window. It owns the loaded model file, the
-// menus (File: open, recent, paste, validation split, export, quit; View: theme; Help), drag and
-// drop of models and texts, and the panes in a QTabWidget (Explore, Model, Generate, Train).
-// Settings are read in readSettings() and written in writeSettings() (on close). Closing during
-// training asks, then stops it (checkpoint) first.
+// MainWindow: the app's top-level window. It owns the loaded model file and the panes in a
+// QTabWidget (Explore, Model, Generate, Train), wires them to each other and to the menus
+// (main_menus.h), and opens dropped models and texts; recent files, themes, export, the validation
+// split and the startup neuron live in their own files. Settings: readSettings() at start,
+// writeSettings() on close; closing during training asks, then stops it (checkpoint) first.
 #pragma once
 
 #include <QMainWindow>
 #include <QString>
-#include <QStringList>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "explorer_export.h"    // explorer_export::Format
 #include "generation_worker.h"  // NeuronSelection
+#include "main_menus.h"
+#include "neuron_override.h"
+#include "theme.h"
 
 class QAction;
-class QActionGroup;
 class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
@@ -23,31 +25,13 @@ class QMenu;
 class ExplorerPane;
 class GeneratorPane;
 class ModelOverviewPane;
+class RecentFiles;
 class TrainingPane;
 class QTabWidget;
 
 namespace cellscope {
 struct ModelFile;
 }
-
-// The command line's --neuron L:N and --quantity Q; what is not given stays unset.
-struct NeuronOverride {
-  std::optional<int> layer;
-  std::optional<int> neuron;
-  std::optional<cellscope::Quantity> quantity;
-
-  bool isEmpty() const { return !layer && !quantity; }
-  NeuronSelection appliedTo(NeuronSelection selection) const;
-};
-
-// Parses `neuron` ("L:N", both from 0; empty: not given) and `quantity` (an engine quantity name
-// such as "tanh-cell"; empty: not given). False with `error` set to a sentence naming the bad
-// value.
-bool parseNeuronOverride(const QString& neuron, const QString& quantity, NeuronOverride* out,
-                         QString* error);
-
-// `list` with `path` moved (or added) to the front, at most `limit` entries.
-QStringList withRecent(QStringList list, const QString& path, int limit = 8);
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -73,27 +57,25 @@ class MainWindow : public QMainWindow {
   GeneratorPane* generatorPane() const { return generatorPane_; }
   TrainingPane* trainingPane() const { return trainingPane_; }
   QTabWidget* tabs() const { return tabs_; }
-  QAction* openModelAction() const { return openModelAction_; }
-  QAction* openTextAction() const { return openTextAction_; }
-  QAction* quitAction() const { return quitAction_; }
-  QAction* aboutAction() const { return aboutAction_; }
-  QAction* pasteTextAction() const { return pasteTextAction_; }
-  QAction* validationSplitAction() const { return validationSplitAction_; }
-  QAction* exportHtmlAction() const { return exportActions_[kHtml]; }
-  QAction* exportPngAction() const { return exportActions_[kPng]; }
-  QAction* exportCsvAction() const { return exportActions_[kCsv]; }
-  QMenu* recentMenu() const { return recentMenu_; }
+  QAction* openModelAction() const { return menus_->openModel; }
+  QAction* openTextAction() const { return menus_->openText; }
+  QAction* quitAction() const { return menus_->quit; }
+  QAction* aboutAction() const { return menus_->about; }
+  QAction* pasteTextAction() const { return menus_->pasteText; }
+  QAction* validationSplitAction() const { return menus_->validationSplit; }
+  QAction* exportHtmlAction() const { return menus_->exportAction(explorer_export::Format::kHtml); }
+  QAction* exportPngAction() const { return menus_->exportAction(explorer_export::Format::kPng); }
+  QAction* exportCsvAction() const { return menus_->exportAction(explorer_export::Format::kCsv); }
+  QMenu* recentMenu() const { return menus_->recent; }
 
   // Applied once, after the first model loads, over the remembered neuron (the command line's
   // choice wins); a selection the model does not have is reported in a warning box.
   void setNeuronOverride(const NeuronOverride& override) { neuronOverride_ = override; }
 
-  // Recent files, most recent first (at most 8 each); persisted by writeSettings().
-  QStringList recentModels() const { return recentModels_; }
-  QStringList recentTexts() const { return recentTexts_; }
+  // Recent models and texts; persisted by writeSettings().
+  RecentFiles* recentFiles() const { return recentFiles_; }
   // Opens a recent entry; a missing file is removed from its list with a message. False then.
   bool openRecent(const QString& path, bool isModel);
-  void clearRecent();
 
   // Shows the clipboard's text in the explorer ("Pasted text") and switches to Explore.
   void pasteText();
@@ -105,11 +87,9 @@ class MainWindow : public QMainWindow {
 
   // Writes the explorer's coloured text as HTML, PNG or CSV (atomically). Errors end in
   // QMessageBox::critical naming the file and the cause; false then.
-  enum ExportFormat { kHtml, kPng, kCsv };
-  bool exportTo(ExportFormat format, const QString& path);
+  bool exportTo(explorer_export::Format format, const QString& path);
 
-  // "system", "light" or "dark"; Fusion with a dark palette for "dark".
-  enum class Theme { kSystem, kLight, kDark };
+  // Applies `theme` (see theme.h) and checks its View → Theme action.
   Theme theme() const { return theme_; }
   void setTheme(Theme theme);
 
@@ -124,15 +104,13 @@ class MainWindow : public QMainWindow {
  private slots:
   void chooseModel();
   void chooseValidationSplit();
-  void chooseExportFile(ExportFormat format);
+  void chooseExportFile(explorer_export::Format format);
   void showAbout();
 
  private:
-  void createActions();
   void createMenus();
   void readSettings();
   void writeSettings() const;
-  void fillRecentMenu();
   void updateExportActions();
   void exploreText(const QString& title, const std::u32string& text);
   void applyStartupNeuron();
@@ -145,18 +123,9 @@ class MainWindow : public QMainWindow {
   ModelOverviewPane* overviewPane_ = nullptr;
   GeneratorPane* generatorPane_ = nullptr;
   TrainingPane* trainingPane_ = nullptr;
+  RecentFiles* recentFiles_ = nullptr;
   bool closeAfterTraining_ = false;
-  QAction* openModelAction_ = nullptr;
-  QAction* openTextAction_ = nullptr;
-  QAction* quitAction_ = nullptr;
-  QAction* aboutAction_ = nullptr;
-  QAction* pasteTextAction_ = nullptr;
-  QAction* validationSplitAction_ = nullptr;
-  QAction* exportActions_[3] = {nullptr, nullptr, nullptr};
-  QActionGroup* themeGroup_ = nullptr;
-  QMenu* recentMenu_ = nullptr;
-  QStringList recentModels_;
-  QStringList recentTexts_;
+  std::unique_ptr<MainMenus> menus_;
   QString lastTextPath_;  // reopened at start when the command line names no text
   QString lastExportDir_;
   Theme theme_ = Theme::kSystem;

@@ -1,11 +1,12 @@
-// Desktop-convention tests for MainWindow, offscreen, on a tiny LSTM saved in a QTemporaryDir:
-// recent files (order, dedup, limit, missing entries, persistence), drag and drop, Paste Text,
-// --neuron/--quantity parsing and applying, the remembered neuron, the generator's "Explore"
-// and a training sample's activation reaching the explorer, export from the window, the
-// validation split, and the theme. Each test clears the settings it touches, before and after.
+// Desktop-convention tests, offscreen, on a tiny LSTM saved in a QTemporaryDir: recent files,
+// drops, Paste Text, --neuron/--quantity and the remembered neuron, the generator's "Explore" and
+// training samples reaching the explorer, export, the validation split and the theme. The pure
+// helpers (RecentFiles, dropped_files, startupNeuron, loadValidationSplit, theme) are tested
+// without a MainWindow. Window tests clear the settings they touch, before and after.
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
 #include <QDropEvent>
@@ -17,18 +18,25 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QUrl>
 
 #include "checkpoint.h"
+#include "dropped_files.h"
 #include "explorer_pane.h"
 #include "generation_column.h"
 #include "generator_pane.h"
 #include "main_window.h"
 #include "model.h"
+#include "neuron_override.h"
+#include "recent_files.h"
+#include "theme.h"
 #include "training_pane.h"
 #include "ui_test_util.h"
+#include "validation_split.h"
 
 namespace {
 
@@ -112,6 +120,61 @@ TEST(DesktopTest, RecentListHelperOrdersDedupsAndLimits) {
   EXPECT_EQ(list, QStringList({"5", "9", "8", "7", "6", "4", "3", "2"}));
 }
 
+TEST(DesktopTest, RecentFilesKeepsTwoListsFillsItsMenuAndPersists) {
+  RecentFiles recent;
+  for (int i = 0; i < 10; ++i) recent.add(QStringLiteral("/m/%1.csm").arg(i), true);
+  recent.add(QStringLiteral("/t/a.txt"), false);
+  recent.add(QStringLiteral("/m/5.csm"), true);
+  EXPECT_EQ(recent.models().size(), RecentFiles::kLimit);
+  EXPECT_EQ(recent.models().front(), QStringLiteral("/m/5.csm"));
+  EXPECT_EQ(recent.models().count(QStringLiteral("/m/5.csm")), 1);
+  EXPECT_EQ(recent.texts(), QStringList{QStringLiteral("/t/a.txt")});
+
+  // The menu: a Models and a Texts section, one entry per path, Clear Recent.
+  QMenu menu;
+  recent.attachTo(&menu);
+  emit menu.aboutToShow();
+  QStringList texts;
+  QAction* textEntry = nullptr;
+  QAction* clear = nullptr;
+  for (QAction* action : menu.actions()) {
+    texts << action->text();
+    if (action->data().toString() == QStringLiteral("/t/a.txt")) textEntry = action;
+    if (action->objectName() == QStringLiteral("actionClearRecent")) clear = action;
+  }
+  EXPECT_TRUE(texts.contains(QStringLiteral("Models")));
+  EXPECT_TRUE(texts.contains(QStringLiteral("Texts")));
+  EXPECT_TRUE(texts.contains(QString::fromUtf8("&1 5.csm  —  /m")))
+      << texts.join('|').toStdString();
+  ASSERT_NE(textEntry, nullptr);
+  ASSERT_NE(clear, nullptr);
+  EXPECT_TRUE(clear->isEnabled());
+  QSignalSpy spy(&recent, &RecentFiles::openRequested);
+  textEntry->trigger();
+  ASSERT_EQ(spy.count(), 1);
+  EXPECT_EQ(spy.at(0).at(0).toString(), QStringLiteral("/t/a.txt"));
+  EXPECT_FALSE(spy.at(0).at(1).toBool());
+
+  // Saved under recent/models and recent/texts, read back the same.
+  QTemporaryDir dir;
+  QSettings settings(dir.filePath(QStringLiteral("recent.ini")), QSettings::IniFormat);
+  recent.save(settings);
+  EXPECT_EQ(settings.value(QStringLiteral("recent/models")).toStringList(), recent.models());
+  RecentFiles loaded;
+  loaded.load(settings);
+  EXPECT_EQ(loaded.models(), recent.models());
+  EXPECT_EQ(loaded.texts(), recent.texts());
+
+  recent.remove(QStringLiteral("/t/a.txt"), false);
+  EXPECT_TRUE(recent.texts().isEmpty());
+  clear->trigger();
+  EXPECT_TRUE(recent.models().isEmpty());
+  emit menu.aboutToShow();
+  ASSERT_FALSE(menu.actions().isEmpty());
+  EXPECT_EQ(menu.actions().front()->text(), QStringLiteral("No recent files"));
+  EXPECT_FALSE(menu.actions().front()->isEnabled());
+}
+
 TEST(DesktopTest, RecentFilesPersistAndMissingOnesAreRemoved) {
   SettingsGuard guard;
   Files f;
@@ -122,14 +185,14 @@ TEST(DesktopTest, RecentFilesPersistAndMissingOnesAreRemoved) {
     ASSERT_TRUE(window.openModel(f.model));
     ASSERT_TRUE(window.openModel(second));
     ASSERT_TRUE(window.openModel(f.model));  // moves to the front, no duplicate
-    EXPECT_EQ(window.recentModels(), QStringList({f.model, second}));
+    EXPECT_EQ(window.recentFiles()->models(), QStringList({f.model, second}));
     window.openText(f.text);
-    ASSERT_TRUE(waitFor([&] { return window.recentTexts() == QStringList{f.text}; }));
+    ASSERT_TRUE(waitFor([&] { return window.recentFiles()->texts() == QStringList{f.text}; }));
     window.close();  // writeSettings()
   }
   MainWindow again;
-  EXPECT_EQ(again.recentModels(), QStringList({f.model, second}));
-  EXPECT_EQ(again.recentTexts(), QStringList{f.text});
+  EXPECT_EQ(again.recentFiles()->models(), QStringList({f.model, second}));
+  EXPECT_EQ(again.recentFiles()->texts(), QStringList{f.text});
 
   // The menu lists both kinds and Clear Recent.
   emit again.recentMenu()->aboutToShow();
@@ -145,11 +208,11 @@ TEST(DesktopTest, RecentFilesPersistAndMissingOnesAreRemoved) {
   EXPECT_FALSE(again.openRecent(second, true));
   EXPECT_TRUE(catcher.seen());
   EXPECT_TRUE(catcher.text().contains(QStringLiteral("second.csm")));
-  EXPECT_EQ(again.recentModels(), QStringList{f.model});
+  EXPECT_EQ(again.recentFiles()->models(), QStringList{f.model});
 
-  again.clearRecent();
-  EXPECT_TRUE(again.recentModels().isEmpty());
-  EXPECT_TRUE(again.recentTexts().isEmpty());
+  again.recentFiles()->clear();
+  EXPECT_TRUE(again.recentFiles()->models().isEmpty());
+  EXPECT_TRUE(again.recentFiles()->texts().isEmpty());
 }
 
 TEST(DesktopTest, DroppedModelAndTextOpenInExplore) {
@@ -169,6 +232,23 @@ TEST(DesktopTest, DroppedModelAndTextOpenInExplore) {
   ASSERT_TRUE(waitFor([&] { return window.explorerPane()->isColoured(); }));
   EXPECT_EQ(window.explorerPane()->textPath(), f.text);
   EXPECT_EQ(window.tabs()->currentWidget(), window.explorerPane());
+}
+
+TEST(DesktopTest, DroppedFilesAreLocalFilesAndOpenAModelAndAText) {
+  Files f;
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(f.text), QUrl::fromLocalFile(f.dir.path()),
+                QUrl(QStringLiteral("https://example.com/a.txt")), QUrl::fromLocalFile(f.model)});
+  EXPECT_EQ(droppedFiles(&mime), QStringList({f.text, f.model}));
+  EXPECT_TRUE(droppedFiles(nullptr).isEmpty());
+  EXPECT_TRUE(isModelPath(QStringLiteral("/a/B.CSM")));
+  EXPECT_FALSE(isModelPath(QStringLiteral("/a/b.csm.txt")));
+  const FilesToOpen open = filesToOpen({QStringLiteral("/a.txt"), QStringLiteral("/b.csm"),
+                                        QStringLiteral("/c.csm"), QStringLiteral("/d.txt")});
+  EXPECT_EQ(open.model, QStringLiteral("/b.csm"));
+  EXPECT_EQ(open.text, QStringLiteral("/a.txt"));
+  EXPECT_TRUE(filesToOpen({QStringLiteral("/x.csm")}).text.isEmpty());
+  EXPECT_TRUE(filesToOpen({QStringLiteral("/x.txt")}).model.isEmpty());
 }
 
 TEST(DesktopTest, PasteTextShowsTheClipboardInTheExplorer) {
@@ -214,6 +294,60 @@ TEST(DesktopTest, ParsesNeuronAndQuantityOptions) {
   EXPECT_FALSE(parseNeuronOverride(QStringLiteral("0:1"), QStringLiteral("cel"), &parsed, &error));
   EXPECT_TRUE(error.contains(QStringLiteral("'cel'"))) << error.toStdString();
   EXPECT_TRUE(error.contains(QStringLiteral("tanh-cell")));
+}
+
+TEST(DesktopTest, StartupNeuronIsTheRememberedOneUnderTheOverride) {
+  cellscope::ModelConfig config;
+  config.cell = cellscope::CellType::kLstm;
+  config.vocab_size = 10;
+  config.hidden_size = 8;
+  config.num_layers = 2;
+  NeuronSelection current;
+  current.neuron = 1;
+  NeuronSelection remembered;
+  remembered.neuron = 6;
+  remembered.quantity = cellscope::Quantity::kCell;
+  std::optional<NeuronSelection> s = startupNeuron(config, current, remembered, {}, nullptr);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->neuron, 6);
+  EXPECT_EQ(s->quantity, cellscope::Quantity::kCell);
+  // A remembered neuron this model lacks is passed over.
+  remembered.neuron = 60;
+  s = startupNeuron(config, current, remembered, {}, nullptr);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->neuron, 1);
+  // The override goes over it; one the model lacks is refused with the engine's reason.
+  NeuronOverride override;
+  override.layer = 1;
+  override.neuron = 2;
+  s = startupNeuron(config, current, std::nullopt, override, nullptr);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->layer, 1);
+  EXPECT_EQ(s->neuron, 2);
+  EXPECT_EQ(s->quantity, current.quantity);
+  override.neuron = 99;
+  QString why;
+  EXPECT_FALSE(startupNeuron(config, current, std::nullopt, override, &why).has_value());
+  EXPECT_TRUE(why.contains(QStringLiteral("99"))) << why.toStdString();
+
+  // The remembered neuron's settings: written, read back; an unknown quantity reads as none.
+  QTemporaryDir dir;
+  QSettings settings(dir.filePath(QStringLiteral("neuron.ini")), QSettings::IniFormat);
+  EXPECT_FALSE(readRememberedNeuron(settings).has_value());
+  NeuronSelection saved;
+  saved.layer = 1;
+  saved.neuron = 3;
+  saved.quantity = cellscope::Quantity::kForget;
+  writeRememberedNeuron(settings, saved);
+  EXPECT_EQ(settings.value(QStringLiteral("explorer/quantity")).toString(),
+            QStringLiteral("forget"));
+  const std::optional<NeuronSelection> read = readRememberedNeuron(settings);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->layer, 1);
+  EXPECT_EQ(read->neuron, 3);
+  EXPECT_EQ(read->quantity, cellscope::Quantity::kForget);
+  settings.setValue(QStringLiteral("explorer/quantity"), QStringLiteral("nonsense"));
+  EXPECT_FALSE(readRememberedNeuron(settings).has_value());
 }
 
 TEST(DesktopTest, CommandLineNeuronOverridesTheRememberedOne) {
@@ -310,9 +444,9 @@ TEST(DesktopTest, ExportActionsWaitForColouringAndWriteFiles) {
   const QString html = f.dir.filePath(QStringLiteral("out.html"));
   const QString png = f.dir.filePath(QStringLiteral("out.png"));
   const QString csv = f.dir.filePath(QStringLiteral("out.csv"));
-  ASSERT_TRUE(window.exportTo(MainWindow::kHtml, html));
-  ASSERT_TRUE(window.exportTo(MainWindow::kPng, png));
-  ASSERT_TRUE(window.exportTo(MainWindow::kCsv, csv));
+  ASSERT_TRUE(window.exportTo(explorer_export::Format::kHtml, html));
+  ASSERT_TRUE(window.exportTo(explorer_export::Format::kPng, png));
+  ASSERT_TRUE(window.exportTo(explorer_export::Format::kCsv, csv));
   QFile csvFile(csv);
   ASSERT_TRUE(csvFile.open(QIODevice::ReadOnly));
   const QByteArray first = csvFile.readLine();
@@ -323,7 +457,7 @@ TEST(DesktopTest, ExportActionsWaitForColouringAndWriteFiles) {
 
   MessageBoxCatcher catcher;
   const QString bad = f.dir.filePath(QStringLiteral("text.txt/out.html"));
-  EXPECT_FALSE(window.exportTo(MainWindow::kHtml, bad));
+  EXPECT_FALSE(window.exportTo(explorer_export::Format::kHtml, bad));
   EXPECT_TRUE(catcher.seen());
   EXPECT_EQ(catcher.icon(), QMessageBox::Critical);
   EXPECT_TRUE(catcher.text().contains(bad)) << catcher.text().toStdString();
@@ -353,19 +487,90 @@ TEST(DesktopTest, ValidationSplitIsTheCorpusEnd) {
   EXPECT_TRUE(catcher.text().contains(QStringLiteral("gone.txt"))) << catcher.text().toStdString();
 }
 
+// A model that records its corpus (as the trainer writes it): the menu action finds the split
+// with no question asked.
+TEST(DesktopTest, ValidationSplitOfAModelThatRecordsItsCorpus) {
+  SettingsGuard guard;
+  Files f;
+  cellscope::ModelFile file = cellscope::load_model_file(QFile::encodeName(f.model).toStdString());
+  file.corpus_paths = {QFile::encodeName(f.text).toStdString()};
+  const QString recorded = f.dir.filePath(QStringLiteral("recorded.csm"));
+  cellscope::save_model_file(QFile::encodeName(recorded).toStdString(), file);
+  MainWindow window;
+  ASSERT_TRUE(window.openModel(recorded));
+  MessageBoxCatcher catcher;
+  window.validationSplitAction()->trigger();
+  const std::u32string corpus = QString::fromUtf8(kCorpus).toStdU32String();
+  ASSERT_TRUE(waitFor([&] { return window.explorerPane()->isColoured(); }));
+  EXPECT_FALSE(catcher.seen()) << catcher.text().toStdString();
+  EXPECT_EQ(window.explorerPane()->text(), corpus.substr(corpus.size() - corpus.size() / 10));
+}
+
+TEST(DesktopTest, ValidationSplitLoadsWithoutAWindow) {
+  Files f;
+  cellscope::ModelFile model = cellscope::load_model_file(QFile::encodeName(f.model).toStdString());
+  const ValidationSplit split = loadValidationSplit(model, f.model, {f.text}, QStringLiteral("*"));
+  ASSERT_TRUE(split.ok()) << split.error.toStdString();
+  const std::u32string corpus = QString::fromUtf8(kCorpus).toStdU32String();
+  EXPECT_EQ(split.text, corpus.substr(corpus.size() - corpus.size() / 10));
+  EXPECT_EQ(split.title, QStringLiteral("Validation split of text.txt (last 10%)"));
+
+  const ValidationSplit missing = loadValidationSplit(
+      model, f.model, {f.dir.filePath(QStringLiteral("gone.txt"))}, QStringLiteral("*"));
+  EXPECT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.text.empty());
+  EXPECT_TRUE(missing.error.contains(QStringLiteral("gone.txt"))) << missing.error.toStdString();
+
+  model.train.val_frac = 0.0;
+  const ValidationSplit none = loadValidationSplit(model, f.model, {f.text}, QStringLiteral("*"));
+  EXPECT_TRUE(none.error.contains(QStringLiteral("model.csm"))) << none.error.toStdString();
+  EXPECT_TRUE(none.error.contains(QStringLiteral("val-frac 0")));
+}
+
+TEST(DesktopTest, ThemeNamesDarkPaletteActionsAndApplying) {
+  for (const Theme theme : {Theme::kSystem, Theme::kLight, Theme::kDark})
+    EXPECT_EQ(themeFromName(themeName(theme)), theme);
+  EXPECT_EQ(themeName(Theme::kDark), QStringLiteral("dark"));
+  EXPECT_EQ(themeFromName(QStringLiteral("purple"), Theme::kLight), Theme::kLight);
+
+  const QPalette dark = darkPalette();
+  EXPECT_LT(dark.color(QPalette::Window).lightness(), 80);
+  EXPECT_LT(dark.color(QPalette::Base).lightness(), 80);
+  EXPECT_GT(dark.color(QPalette::Text).lightness(), 180);
+  EXPECT_LT(dark.color(QPalette::Disabled, QPalette::Text).lightness(),
+            dark.color(QPalette::Text).lightness());
+
+  QObject owner;
+  const QActionGroup* group = createThemeActions(&owner);
+  ASSERT_EQ(group->actions().size(), kThemeCount);
+  EXPECT_TRUE(group->isExclusive());
+  EXPECT_TRUE(group->actions().at(0)->isChecked());
+  EXPECT_EQ(group->actions().at(2)->objectName(), QStringLiteral("actionTheme_dark"));
+  EXPECT_EQ(group->actions().at(2)->data().toInt(), static_cast<int>(Theme::kDark));
+
+  const QColor systemWindow = QApplication::palette().color(QPalette::Window);
+  const QString systemStyle = QApplication::style()->name();
+  applyTheme(Theme::kDark);
+  EXPECT_EQ(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
+  EXPECT_EQ(QApplication::palette().color(QPalette::Window), dark.color(QPalette::Window));
+  applyTheme(Theme::kSystem);
+  EXPECT_EQ(QApplication::palette().color(QPalette::Window), systemWindow);
+  EXPECT_EQ(QApplication::style()->name(), systemStyle);
+}
+
 TEST(DesktopTest, DarkThemeIsAppliedAndRemembered) {
   SettingsGuard guard;
   const QColor systemWindow = QApplication::palette().color(QPalette::Window);
   {
     MainWindow window;
-    window.setTheme(MainWindow::Theme::kDark);
+    window.setTheme(Theme::kDark);
     EXPECT_EQ(QApplication::style()->name().toLower(), QStringLiteral("fusion"));
     EXPECT_LT(QApplication::palette().color(QPalette::Window).lightness(), 80);
     window.close();
   }
   MainWindow again;
-  EXPECT_EQ(again.theme(), MainWindow::Theme::kDark);
-  again.setTheme(MainWindow::Theme::kSystem);
+  EXPECT_EQ(again.theme(), Theme::kDark);
+  again.setTheme(Theme::kSystem);
   EXPECT_EQ(QApplication::palette().color(QPalette::Window), systemWindow);
 }
 

@@ -1,7 +1,8 @@
 // Explorer export tests (pure functions, no window): the HTML parsed back span by span gives
 // every character, colour and value of the input, with <>&" escaped; the CSV reads back to the
 // same characters and values; the PNG has the expected colour inside a known cell; a write into
-// a folder that cannot exist fails with a message naming the file and leaves nothing behind.
+// a folder that cannot exist fails with a message naming the file and leaves nothing behind;
+// the export dialog's suggested file name.
 #include <gtest/gtest.h>
 
 #include <QDir>
@@ -251,4 +252,24 @@ TEST(ExportTest, FailedWriteNamesTheFileAndLeavesNothing) {
   EXPECT_TRUE(error.contains(missing)) << error.toStdString();
   EXPECT_EQ(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries),
             QStringList{QStringLiteral("blocker")});
+}
+
+TEST(ExportTest, SuggestedFileNamesTheTextAndTheNeuron) {
+  using explorer_export::Format;
+  NeuronSelection neuron;
+  neuron.layer = 1;
+  neuron.neuron = 37;
+  EXPECT_EQ(explorer_export::suggestedPath(QStringLiteral("/src/ring buffer (copy).c"), neuron,
+                                           Format::kHtml, QStringLiteral("/out")),
+            QStringLiteral("/out/ring-buffer-copy--L1N37.html"));
+  EXPECT_EQ(explorer_export::suggestedPath(QStringLiteral("Pasted text"), neuron, Format::kPng,
+                                           QStringLiteral("/out")),
+            QStringLiteral("/out/Pasted-text-L1N37.png"));
+  EXPECT_EQ(explorer_export::suggestedPath(QString(), neuron, Format::kCsv, QString()),
+            QDir::home().filePath(QStringLiteral("text-L1N37.csv")));
+  for (const Format format : explorer_export::kFormats) {
+    const QString suffix = explorer_export::suffix(format);
+    EXPECT_TRUE(explorer_export::fileFilter(format).contains(QStringLiteral("(*.") + suffix + ')'))
+        << suffix.toStdString();
+  }
 }

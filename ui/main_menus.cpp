@@ -1,0 +1,80 @@
+// MainMenus: texts are translated in the "MainWindow" context, as they were when the window built
+// them itself; object names (actionOpenModel, menuFile, ...) are what the tests look for.
+#include "main_menus.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCoreApplication>
+#include <QMainWindow>
+#include <QMenuBar>
+
+#include "theme.h"
+
+namespace {
+
+QString tr(const char* text) {
+  return QCoreApplication::translate("MainWindow", text);
+}
+
+QAction* newAction(QObject* parent, const QString& text, const char* objectName,
+                   const QString& statusTip = QString()) {
+  auto* action = new QAction(text, parent);
+  action->setObjectName(QLatin1String(objectName));
+  action->setStatusTip(statusTip);
+  return action;
+}
+
+// A menu added to `parent` (the menu bar or a menu).
+template <typename Parent>
+QMenu* newMenu(Parent* parent, const QString& text, const char* objectName) {
+  QMenu* menu = parent->addMenu(text);
+  menu->setObjectName(QLatin1String(objectName));
+  return menu;
+}
+
+}  // namespace
+
+MainMenus::MainMenus(QMainWindow* window) {
+  openModel = newAction(window, tr("&Open Model…"), "actionOpenModel",
+                        tr("Open a CellScope model file (.csm)"));
+  openModel->setShortcut(QKeySequence::Open);
+  openText = newAction(window, tr("Open &Text…"), "actionOpenText",
+                       tr("Open a text to colour by a neuron of the model"));
+  openText->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  pasteText =
+      newAction(window, tr("&Paste Text"), "actionPasteText", tr("Explore the clipboard's text"));
+  pasteText->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+  validationSplit =
+      newAction(window, tr("Explore &Validation Split"), "actionValidationSplit",
+                tr("Explore the held-out end of the corpus the model was trained on"));
+  const char* const exportTexts[] = {QT_TRANSLATE_NOOP("MainWindow", "&HTML…"),
+                                     QT_TRANSLATE_NOOP("MainWindow", "&PNG…"),
+                                     QT_TRANSLATE_NOOP("MainWindow", "&CSV…")};
+  const char* const exportNames[] = {"actionExportHtml", "actionExportPng", "actionExportCsv"};
+  for (int k = 0; k < 3; ++k) {
+    exportActions[k] = newAction(window, tr(exportTexts[k]), exportNames[k],
+                                 tr("Export the coloured text (available once coloured)"));
+  }
+  themes = createThemeActions(window);
+  quit = newAction(window, tr("&Quit"), "actionQuit");
+  quit->setShortcut(QKeySequence::Quit);
+  quit->setMenuRole(QAction::QuitRole);
+  about = newAction(window, tr("&About CellScope"), "actionAbout");
+  about->setMenuRole(QAction::AboutRole);
+
+  file = newMenu(window->menuBar(), tr("&File"), "menuFile");
+  file->addAction(openModel);
+  file->addAction(openText);
+  recent = newMenu(file, tr("Open &Recent"), "menuRecent");
+  file->addAction(pasteText);
+  file->addAction(validationSplit);
+  file->addSeparator();
+  exportMenu = newMenu(file, tr("&Export"), "menuExport");
+  for (QAction* action : exportActions) exportMenu->addAction(action);
+  file->addSeparator();
+  file->addAction(quit);
+
+  QMenu* view = newMenu(window->menuBar(), tr("&View"), "menuView");
+  newMenu(view, tr("&Theme"), "menuTheme")->addActions(themes->actions());
+  newMenu(window->menuBar(), tr("&Help"), "menuHelp")->addAction(about);
+}

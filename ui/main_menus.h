@@ -1,0 +1,32 @@
+// MainMenus: the main window's actions and menu bar, built once: File (Open Model, Open Text,
+// Open Recent, Paste Text, Explore Validation Split, Export ▸ HTML/PNG/CSV, Quit), View ▸ Theme
+// and Help ▸ About, with their texts, shortcuts, status tips and object names. Construction
+// only: MainWindow connects what each action does. Everything is owned by the window.
+#pragma once
+
+#include "explorer_export.h"  // explorer_export::Format
+
+class QAction;
+class QActionGroup;
+class QMainWindow;
+class QMenu;
+
+struct MainMenus {
+  explicit MainMenus(QMainWindow* window);
+
+  QAction* exportAction(explorer_export::Format format) const {
+    return exportActions[static_cast<int>(format)];
+  }
+
+  QAction* openModel = nullptr;
+  QAction* openText = nullptr;
+  QAction* pasteText = nullptr;
+  QAction* validationSplit = nullptr;
+  QAction* exportActions[3] = {nullptr, nullptr, nullptr};  // in explorer_export::Format order
+  QActionGroup* themes = nullptr;                           // see createThemeActions()
+  QAction* quit = nullptr;
+  QAction* about = nullptr;
+  QMenu* file = nullptr;
+  QMenu* recent = nullptr;  // empty: RecentFiles fills it
+  QMenu* exportMenu = nullptr;
+};
