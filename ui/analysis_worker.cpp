@@ -12,11 +12,9 @@
 #include "error.h"
 #include "trainer.h"
 #include "vocabulary.h"
+#include "worker_model.h"
 
-struct AnalysisWorker::Engine {
-  cellscope::Vocabulary vocabulary;
-  std::unique_ptr<cellscope::Model<float>> model;
-};
+struct AnalysisWorker::Engine : WorkerModel {};
 
 struct AnalysisWorker::Text {
   quint64 id = 0;
@@ -35,17 +33,7 @@ AnalysisWorker::~AnalysisWorker() = default;
 
 void AnalysisWorker::setModel(std::shared_ptr<const cellscope::ModelFile> file) {
   text_.reset();  // its probe refers to the old model
-  engine_.reset();
-  modelError_.clear();
-  if (!file) return;
-  try {
-    auto engine = std::make_unique<Engine>();
-    engine->vocabulary = cellscope::Vocabulary(file->vocabulary);
-    engine->model = cellscope::model_from_file(*file, "the model");
-    engine_ = std::move(engine);
-  } catch (const std::exception& error) {
-    modelError_ = QString::fromUtf8(error.what());
-  }
+  modelError_ = reloadWorkerModel(engine_, file.get());
 }
 
 void AnalysisWorker::setText(quint64 textId, const std::u32string& text) {
@@ -54,12 +42,7 @@ void AnalysisWorker::setText(quint64 textId, const std::u32string& text) {
   auto t = std::make_unique<Text>();
   t->id = textId;
   t->chars = text;
-  const cellscope::Vocabulary& vocab = engine_->vocabulary;
-  t->encoded = cellscope::EncodedText(vocab.size(), text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const int id = vocab.id_of(text[i]);
-    t->encoded.set(i, id < 0 ? vocab.fallback_id() : id);
-  }
+  t->encoded = engine_->encode(text);
   t->probe = std::make_unique<cellscope::Probe>(*engine_->model, t->encoded);
   text_ = std::move(t);
 }

@@ -18,11 +18,9 @@
 #include "probe.h"
 #include "trainer.h"
 #include "vocabulary.h"
+#include "worker_model.h"
 
-struct ExplorerWorker::Engine {
-  cellscope::Vocabulary vocabulary;
-  std::unique_ptr<cellscope::Model<float>> model;
-};
+struct ExplorerWorker::Engine : WorkerModel {};
 
 struct ExplorerWorker::Text {
   quint64 id = 0;
@@ -120,17 +118,7 @@ void ExplorerWorker::setVisible(qint64 begin, qint64 end) {
 
 void ExplorerWorker::setModel(std::shared_ptr<const cellscope::ModelFile> file) {
   text_.reset();  // its probe refers to the old model
-  engine_.reset();
-  modelError_.clear();
-  if (!file) return;
-  try {
-    auto engine = std::make_unique<Engine>();
-    engine->vocabulary = cellscope::Vocabulary(file->vocabulary);
-    engine->model = cellscope::model_from_file(*file, "the model");
-    engine_ = std::move(engine);
-  } catch (const std::exception& error) {
-    modelError_ = QString::fromUtf8(error.what());
-  }
+  modelError_ = reloadWorkerModel(engine_, file.get());
 }
 
 void ExplorerWorker::openText(quint64 textId, const QString& path) {
@@ -173,16 +161,7 @@ void ExplorerWorker::start(ExplorerText loaded) {
   text->id = textId;
   text->path = loaded.path;
   text->started = Clock::now();
-  const cellscope::Vocabulary& vocab = engine_->vocabulary;
-  text->encoded = cellscope::EncodedText(vocab.size(), loaded.text.size());
-  for (std::size_t i = 0; i < loaded.text.size(); ++i) {
-    int id = vocab.id_of(loaded.text[i]);
-    if (id < 0) {
-      id = vocab.fallback_id();
-      ++loaded.unknown;
-    }
-    text->encoded.set(i, id);
-  }
+  text->encoded = engine_->encode(loaded.text, &loaded.unknown);
   try {
     text->probe = std::make_unique<cellscope::Probe>(*engine_->model, text->encoded);
   } catch (const std::exception& error) {

@@ -15,6 +15,7 @@
 #include "checkpoint.h"
 #include "trainer.h"
 #include "vocabulary.h"
+#include "worker_model.h"
 
 Q_LOGGING_CATEGORY(lcGeneration, "cellscope.generation", QtWarningMsg)
 
@@ -48,9 +49,7 @@ CharDistribution CharDistribution::from(const cellscope::Vec<float>& probs) {
   return out;
 }
 
-struct GenerationWorker::Engine {
-  cellscope::Vocabulary vocabulary;
-  std::unique_ptr<cellscope::Model<float>> model;
+struct GenerationWorker::Engine : WorkerModel {
   std::unique_ptr<cellscope::Sampler> sampler;
 };
 
@@ -62,18 +61,9 @@ GenerationWorker::GenerationWorker(QObject* parent) : QObject(parent) {
 GenerationWorker::~GenerationWorker() = default;
 
 void GenerationWorker::setModel(std::shared_ptr<const cellscope::ModelFile> file) {
-  engine_.reset();
-  modelError_.clear();
-  if (!file) return;
-  try {
-    auto engine = std::make_unique<Engine>();
-    engine->vocabulary = cellscope::Vocabulary(file->vocabulary);
-    engine->model = cellscope::model_from_file(*file, "the model");
-    engine->sampler = std::make_unique<cellscope::Sampler>(*engine->model, engine->vocabulary);
-    engine_ = std::move(engine);
-  } catch (const std::exception& error) {
-    modelError_ = QString::fromUtf8(error.what());
-  }
+  modelError_ = reloadWorkerModel(engine_, file.get());
+  if (engine_)
+    engine_->sampler = std::make_unique<cellscope::Sampler>(*engine_->model, engine_->vocabulary);
 }
 
 void GenerationWorker::generate(const GenerationRequest& request) {
