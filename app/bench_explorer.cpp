@@ -147,9 +147,22 @@ int main(int argc, char** argv) {
   }
   print("scroll_frame_ms", static_cast<double>(paint.nsecsElapsed()) / 1e6 / kFrames);
 
-  // The middle of the text (beyond what the cache kept during the pass): the first change there
-  // replays the visible blocks (the _max figure), later ones are copies.
+  // The middle of the text (beyond what the cache kept during the pass). A change at once after
+  // the jump replays the visible blocks; after a pause the worker has cached them.
+  const auto pauseMs = [&](int ms) {
+    QElapsedTimer pause;
+    pause.start();
+    waitMs([&] { return pause.elapsed() >= ms; });
+  };
   bar->setValue(bar->maximum() / 2);
+  {
+    const int before = arrivals;
+    pane.stepNeuron(1);
+    print("recolour_right_after_jump_ms",
+          waitMs([&] { return arrivals > before && visibleColoured(pane); }));
+  }
+  bar->setValue(bar->maximum() / 2 + 5 * bar->pageStep());
+  pauseMs(300);
   recolour("recolour_middle_median_ms");
   return 0;
 }

@@ -29,7 +29,7 @@ int64_t ActivationCache::block_length(int64_t index) const {
 bool ActivationCache::has_block(int64_t index) const {
   if (index < 0 || index >= block_count()) return false;
   const Block* b = blocks_[static_cast<std::size_t>(index)].get();
-  return b != nullptr && b->filled == b->values.cols();
+  return b != nullptr && b->filled == b->values.rows();
 }
 
 bool ActivationCache::has(int64_t begin, int64_t end) const {
@@ -76,7 +76,7 @@ ActivationCache::Block* ActivationCache::block_for_write(int64_t index, bool may
     }
   }
   slot = std::make_unique<Block>();
-  slot->values.resize(hidden_, static_cast<Eigen::Index>(length));
+  slot->values.resize(static_cast<Eigen::Index>(length), hidden_);
   bytes_ += need;
   return slot.get();
 }
@@ -84,11 +84,11 @@ ActivationCache::Block* ActivationCache::block_for_write(int64_t index, bool may
 void ActivationCache::record(const ChunkView& chunk) {
   const int64_t index = block_of(chunk.begin());
   Block* b = block_for_write(index, false);
-  if (b == nullptr || b->filled == b->values.cols()) return;
+  if (b == nullptr || b->filled == b->values.rows()) return;
   const int64_t offset = chunk.begin() - index * block_size_;
   if (offset != b->filled) return;  // chunks arrive in order within a block; else skip
-  b->values.middleCols(static_cast<Eigen::Index>(offset), chunk.steps()) =
-      chunk.values(layer_, quantity_);
+  b->values.middleRows(static_cast<Eigen::Index>(offset), chunk.steps()) =
+      chunk.values(layer_, quantity_).transpose();
   b->filled += chunk.steps();
   touch(index);
 }
@@ -143,10 +143,8 @@ int64_t ActivationCache::gather(int neuron, int64_t begin, int64_t end, float* o
     const int64_t block_end = std::min(stop, (index + 1) * block_size_);
     if (has_block(index)) {
       const Block& b = *blocks_[static_cast<std::size_t>(index)];
-      const auto row = b.values.row(neuron);
-      for (int64_t p = pos; p < block_end; ++p) {
-        out[p - begin] = row(static_cast<Eigen::Index>(p - index * block_size_));
-      }
+      const float* column = b.values.col(neuron).data() + (pos - index * block_size_);
+      std::copy(column, column + (block_end - pos), out + (pos - begin));
       written += block_end - pos;
       touch(index);
     }
@@ -164,8 +162,10 @@ void ActivationCache::gather_all(int64_t begin, int64_t end, Mat<float>* out) co
     const Block& b = *blocks_[static_cast<std::size_t>(index)];
     out->middleCols(static_cast<Eigen::Index>(pos - begin),
                     static_cast<Eigen::Index>(block_end - pos)) =
-        b.values.middleCols(static_cast<Eigen::Index>(pos - index * block_size_),
-                            static_cast<Eigen::Index>(block_end - pos));
+        b.values
+            .middleRows(static_cast<Eigen::Index>(pos - index * block_size_),
+                        static_cast<Eigen::Index>(block_end - pos))
+            .transpose();
     touch(index);
     pos = block_end;
   }

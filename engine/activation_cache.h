@@ -4,7 +4,8 @@
 // (record(), e.g. during the first pass) or are replayed on demand (ensure()); a block is used
 // only once all its K columns (fewer for the last) are in. Memory stays within a byte budget:
 // record() stores nothing once it is full; ensure() drops the least recently used blocks first.
-// Values equal the pass bit for bit (replay is bit-identical, probe.h).
+// Values equal the pass bit for bit (replay is bit-identical, probe.h). Blocks are stored
+// position-major (K × H), so one neuron's values are contiguous: gather() is a copy.
 #pragma once
 
 #include <cstddef>

@@ -340,7 +340,15 @@ void ExplorerWorker::step() {
     emitTrack(false);  // the visible part first, before the pass goes on
 
     // 2. The pass, block by block, in order; 3. the rest of the track, nearest the view first.
-    while (Clock::now() < deadline && wanted() == id) {
+    // A new neuron or view ends the slice after the current block (~20 ms at 2x256), so the
+    // next step serves it first.
+    const quint64 selectionAtStart = selection_.load(std::memory_order_relaxed);
+    const qint64 visibleAtStart = visibleBegin_.load(std::memory_order_relaxed);
+    const auto interrupted = [&] {
+      return selection_.load(std::memory_order_relaxed) != selectionAtStart ||
+             visibleBegin_.load(std::memory_order_relaxed) != visibleAtStart;
+    };
+    while (Clock::now() < deadline && wanted() == id && !interrupted()) {
       if (t.passed < blocks) {
         const int64_t index = t.passed;
         if (t.filled[static_cast<std::size_t>(index)]) {
