@@ -313,8 +313,9 @@ void ActivationTextView::paintEvent(QPaintEvent* event) {
       painter.fillRect(cell.left(), cell.bottom() - thickness + 1, cell.width(), thickness, color);
     }
   };
-  for (const auto& [from, to] : marks_) underline(from, to, 2, palette().color(QPalette::Link));
-  underline(selectionBegin_, selectionEnd_, 3, palette().color(QPalette::Highlight));
+  // Colours that stand out on both ends of the diverging and the sequential maps.
+  for (const auto& [from, to] : marks_) underline(from, to, 3, QColor(0x1f, 0xa0, 0x3c));
+  underline(selectionBegin_, selectionEnd_, 3, palette().color(QPalette::Text));
 
   const QColor frame = palette().color(QPalette::Highlight);
   for (int index : {highlighted_, hovered_}) {

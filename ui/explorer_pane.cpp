@@ -106,6 +106,8 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   sides->addWidget(finder_);
   sides->setStretchFactor(0, 3);
   sides->setStretchFactor(1, 1);
+  sides->setSizes({900, 340});
+  finder_->setMinimumWidth(280);
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);

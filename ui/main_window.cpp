@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -355,7 +356,11 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::readSettings() {
   const QSettings settings;
-  if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1100, 720);
+  if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) {
+    // First start: most of the screen (the explorer wants room), never more than it.
+    const QSize available = screen() != nullptr ? screen()->availableSize() : QSize(1400, 900);
+    resize(std::min(1440, available.width() * 9 / 10), std::min(940, available.height() * 9 / 10));
+  }
   restoreState(settings.value(kStateKey).toByteArray());
   lastModelPath_ = settings.value(kLastModelKey).toString();
   lastTextPath_ = settings.value(kLastTextKey).toString();
