@@ -283,19 +283,26 @@ MatchResult match_ranges(Probe& probe, const MatchQuery& query, const ProgressFn
   const std::vector<NeuronRef> neurons = query_neurons(config, query);
   // S: on at every position of [a, b), off at a-1 and b where those exist.
   std::vector<char> keep(neurons.size(), 1);
-  probe.replay(std::max<int64_t>(a - 1, 0), std::min(b + 1, n), [&](const ChunkView& chunk) {
-    const Mat<float> v = gather(chunk, query, config.num_layers, config.hidden_size);
-    for (int t = 0; t < chunk.steps(); ++t) {
-      const int64_t pos = chunk.begin() + t;
-      const bool inside = pos >= a && pos < b, edge = pos == a - 1 || pos == b;
-      if (!inside && !edge) continue;
-      for (std::size_t i = 0; i < neurons.size(); ++i) {
-        const bool on = v(static_cast<Eigen::Index>(i), t) >= query.threshold;
-        if (on != inside) keep[i] = 0;
-      }
-    }
-  });
+  // Without kept states this replays from the start: cancellable (progress reads 0 meanwhile).
+  const ProgressFn cancellable =
+      progress ? ProgressFn([&progress](double) { return progress(0.0); }) : ProgressFn();
+  const bool replayed = probe.replay(
+      std::max<int64_t>(a - 1, 0), std::min(b + 1, n),
+      [&](const ChunkView& chunk) {
+        const Mat<float> v = gather(chunk, query, config.num_layers, config.hidden_size);
+        for (int t = 0; t < chunk.steps(); ++t) {
+          const int64_t pos = chunk.begin() + t;
+          const bool inside = pos >= a && pos < b, edge = pos == a - 1 || pos == b;
+          if (!inside && !edge) continue;
+          for (std::size_t i = 0; i < neurons.size(); ++i) {
+            const bool on = v(static_cast<Eigen::Index>(i), t) >= query.threshold;
+            if (on != inside) keep[i] = 0;
+          }
+        }
+      },
+      cancellable);
   MatchResult result;
+  if (!replayed) return result;
   for (std::size_t i = 0; i < neurons.size(); ++i) {
     if (keep[i]) result.selected.push_back(neurons[i]);
   }

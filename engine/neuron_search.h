@@ -116,7 +116,8 @@ class RangeMatcher {
 std::vector<NeuronRef> query_neurons(const ModelConfig& config, const MatchQuery& query);
 
 // S from a replay of [begin-1, end+1), then one pass for the candidate ranges. Throws Error for
-// a bad range, layer or quantity.
+// a bad range, layer or quantity. Cancelled (progress returned false): an empty or partial
+// result (no matches).
 MatchResult match_ranges(Probe& probe, const MatchQuery& query, const ProgressFn& progress = {});
 
 }  // namespace cellscope

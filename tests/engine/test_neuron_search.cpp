@@ -305,6 +305,18 @@ TEST(Match, SelectionAndRangesFollowTheDefinition) {
   bad = query;
   bad.quantity = Quantity::kCell;
   EXPECT_THROW(match_ranges(probe, bad), Error);
+
+  // Cancelled in the first replay (a fresh probe has no kept states: it replays from 0).
+  Probe fresh(*m.model, m.text, {32, 64});
+  int calls = 0;
+  const MatchResult cancelled = match_ranges(fresh, query, [&](double fraction) {
+    EXPECT_EQ(fraction, 0.0);
+    ++calls;
+    return false;
+  });
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(cancelled.selected.empty());
+  EXPECT_TRUE(cancelled.matches.empty());
 }
 
 }  // namespace
