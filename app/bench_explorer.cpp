@@ -5,6 +5,7 @@
 // Usage: cellscope-explorer-bench MODEL.csm TEXT [--chars N] [--changes K]
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -19,6 +20,7 @@
 
 #include "activation_text_view.h"
 #include "checkpoint.h"
+#include "explorer_export.h"
 #include "explorer_pane.h"
 
 namespace {
@@ -131,6 +133,19 @@ int main(int argc, char** argv) {
     std::printf("%s_max=%.1f\n", key, *std::max_element(times.begin(), times.end()));
   };
   recolour("recolour_start_median_ms");
+  waitMs([&] { return pane.isColoured(); });
+
+  // Export of the whole coloured text (HTML, CSV) and of the view's part as PNG.
+  for (const auto format : explorer_export::kFormats) {
+    const QString out = dir.filePath(QStringLiteral("export.") + explorer_export::suffix(format));
+    QElapsedTimer timer;
+    timer.start();
+    const bool ok =
+        explorer_export::exportPane(nullptr, pane, format, out, QStringLiteral("bench"));
+    std::printf("export_%s_ms=%.1f ok=%d bytes=%lld\n", qPrintable(explorer_export::suffix(format)),
+                static_cast<double>(timer.nsecsElapsed()) / 1e6, ok ? 1 : 0,
+                static_cast<long long>(QFileInfo(out).size()));
+  }
 
   // Paint: repaint the viewport, still and while scrolling a page at a time.
   ActivationTextView* view = pane.view();

@@ -15,13 +15,18 @@
 #include <QLinearGradient>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPointer>
+#include <QProgressDialog>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QThread>
 #include <QtMath>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <memory>
 
 #include "activation_text_view.h"
 #include "explorer_pane.h"
@@ -400,32 +405,75 @@ QString chooseExportFile(QWidget* parent, const ExplorerPane& pane, Format forma
   return path;
 }
 
+ExportJob prepareExport(const ExplorerPane& pane, Format format, const QString& path,
+                        const QString& modelName) {
+  ExportJob job;
+  job.format = format;
+  job.path = path;
+  job.coloured = pane.isColoured();
+  job.exported.text = pane.text();
+  job.exported.values = pane.values();
+  job.exported.colorMap = pane.view()->colorMap();
+  job.exported.neuron = pane.neuronSelection();
+  job.exported.modelName = modelName;
+  job.exported.source = pane.textTitle();
+  if (format == Format::kPng) job.image = viewImageOptions(*pane.view(), job.exported.text.size());
+  return job;
+}
+
+bool runExport(const ExportJob& job, QString* error) {
+  if (!job.coloured) {
+    *error = tr("Cannot write %1: the text is not coloured yet.").arg(job.path);
+    return false;
+  }
+  switch (job.format) {
+    case Format::kHtml:
+      return writeAtomically(job.path, toHtml(job.exported), error);
+    case Format::kCsv:
+      return writeAtomically(job.path, toCsv(job.exported), error);
+    case Format::kPng:
+      return writePng(job.path, renderImage(job.exported, job.image).image, error);
+  }
+  return false;
+}
+
 bool exportPane(QWidget* parent, const ExplorerPane& pane, Format format, const QString& path,
                 const QString& modelName) {
   QString error;
   bool ok = false;
-  if (!pane.isColoured()) {
-    error = tr("Cannot write %1: the text is not coloured yet.").arg(path);
-  } else {
-    ExportedText exported;
-    exported.text = pane.text();
-    exported.values = pane.values();
-    exported.colorMap = pane.view()->colorMap();
-    exported.neuron = pane.neuronSelection();
-    exported.modelName = modelName;
-    exported.source = pane.textTitle();
-    if (format == Format::kHtml) {
-      ok = writeAtomically(path, toHtml(exported), &error);
-    } else if (format == Format::kCsv) {
-      ok = writeAtomically(path, toCsv(exported), &error);
-    } else {
-      WaitCursor wait;
-      const ImageOptions options = viewImageOptions(*pane.view(), exported.text.size());
-      ok = writePng(path, renderImage(exported, options).image, &error);
-    }
+  {
+    WaitCursor wait;
+    ok = runExport(prepareExport(pane, format, path, modelName), &error);
   }
   if (!ok) QMessageBox::critical(parent, tr("Export failed"), error);
   return ok;
+}
+
+void exportPaneInBackground(QWidget* parent, const ExplorerPane& pane, Format format,
+                            const QString& path, const QString& modelName,
+                            std::function<void(bool)> done) {
+  struct Outcome {
+    bool ok = false;
+    QString error;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  auto job = std::make_shared<ExportJob>(prepareExport(pane, format, path, modelName));
+  QThread* thread =
+      QThread::create([job, outcome] { outcome->ok = runExport(*job, &outcome->error); });
+  thread->setObjectName(QStringLiteral("exportThread"));
+  auto* dialog = new QProgressDialog(tr("Exporting %1…").arg(QFileInfo(path).fileName()), QString(),
+                                     0, 0, parent);
+  dialog->setWindowTitle(tr("Export"));
+  dialog->setMinimumDuration(300);  // only exports that take a while show it
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  QPointer<QWidget> guard(parent);
+  QObject::connect(thread, &QThread::finished, dialog, [thread, dialog, outcome, guard, done] {
+    dialog->close();
+    thread->deleteLater();
+    if (!outcome->ok) QMessageBox::critical(guard, tr("Export failed"), outcome->error);
+    if (done) done(outcome->ok);
+  });
+  thread->start();
 }
 
 }  // namespace explorer_export

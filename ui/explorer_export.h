@@ -10,6 +10,7 @@
 #include <QImage>
 #include <QSize>
 #include <QString>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -110,11 +111,30 @@ QString suggestedPath(const QString& textTitle, const NeuronSelection& neuron, F
 // chosen path, with `*dir` set to its folder; empty when cancelled.
 QString chooseExportFile(QWidget* parent, const ExplorerPane& pane, Format format, QString* dir);
 
-// Writes `pane`'s coloured text to `path` (PNG: the view's font, cell size and wrap width; a text
-// over kWholeTextImageLimit only as far as the view shows). `modelName` goes in the header. On
-// failure (also: not coloured yet) shows QMessageBox::critical naming the file and the cause over
-// `parent` and returns false.
+// One export, taken from the pane on the GUI thread (a copy: the pane may change meanwhile;
+// PNG: the view's font, cell size and wrap width; a text over kWholeTextImageLimit only as far as
+// the view shows). runExport() may run on any thread: false with an error naming the file and
+// the cause (also: the text was not coloured yet).
+struct ExportJob {
+  Format format = Format::kHtml;
+  QString path;
+  bool coloured = false;
+  ExportedText exported;
+  ImageOptions image;
+};
+ExportJob prepareExport(const ExplorerPane& pane, Format format, const QString& path,
+                        const QString& modelName);
+bool runExport(const ExportJob& job, QString* error);
+
+// Writes `pane`'s coloured text to `path` now, on this thread; `modelName` goes in the header.
+// On failure shows QMessageBox::critical over `parent` and returns false.
 bool exportPane(QWidget* parent, const ExplorerPane& pane, Format format, const QString& path,
                 const QString& modelName);
+// The same on a worker thread, behind a busy progress dialog that shows after 0.3 s (an HTML
+// page of a million characters takes ~0.6 s); then, on the GUI thread, the error box if it
+// failed and done(ok).
+void exportPaneInBackground(QWidget* parent, const ExplorerPane& pane, Format format,
+                            const QString& path, const QString& modelName,
+                            std::function<void(bool)> done = {});
 
 }  // namespace explorer_export

@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -240,13 +241,26 @@ void MainWindow::updateExportActions() {
 void MainWindow::chooseExportFile(explorer_export::Format format) {
   const QString path =
       explorer_export::chooseExportFile(this, *explorerPane_, format, &lastExportDir_);
-  if (!path.isEmpty()) exportTo(format, path);
+  if (!path.isEmpty()) exportInBackground(format, path);
+}
+
+void MainWindow::exportInBackground(explorer_export::Format format, const QString& path) {
+  const QString modelName = QFileInfo(modelPath_).fileName();
+  QPointer<MainWindow> self(this);
+  explorer_export::exportPaneInBackground(this, *explorerPane_, format, path, modelName,
+                                          [self, path](bool ok) {
+                                            if (self && ok) self->showExported(path);
+                                          });
+}
+
+void MainWindow::showExported(const QString& path) {
+  statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
 }
 
 bool MainWindow::exportTo(explorer_export::Format format, const QString& path) {
   const QString modelName = QFileInfo(modelPath_).fileName();
   if (!explorer_export::exportPane(this, *explorerPane_, format, path, modelName)) return false;
-  statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 8000);
+  showExported(path);
   return true;
 }
 

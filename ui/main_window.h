@@ -88,6 +88,9 @@ class MainWindow : public QMainWindow {
   // Writes the explorer's coloured text as HTML, PNG or CSV (atomically). Errors end in
   // QMessageBox::critical naming the file and the cause; false then.
   bool exportTo(explorer_export::Format format, const QString& path);
+  // What File → Export does after its dialog: the same on a worker thread (status bar message,
+  // or an error box, when it ends).
+  void exportInBackground(explorer_export::Format format, const QString& path);
 
   // Applies `theme` (see theme.h) and checks its View → Theme action.
   Theme theme() const { return theme_; }
@@ -109,6 +112,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void createMenus();
+  void showExported(const QString& path);
   void readSettings();
   void writeSettings() const;
   void updateExportActions();

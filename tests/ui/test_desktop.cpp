@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -461,6 +462,30 @@ TEST(DesktopTest, ExportActionsWaitForColouringAndWriteFiles) {
   EXPECT_TRUE(catcher.seen());
   EXPECT_EQ(catcher.icon(), QMessageBox::Critical);
   EXPECT_TRUE(catcher.text().contains(bad)) << catcher.text().toStdString();
+}
+
+// File → Export's path: the file is written on a worker thread; the window stays usable and
+// says so in the status bar; a failure still ends in an error box naming the file.
+TEST(DesktopTest, ExportFromTheMenuRunsOffTheGuiThread) {
+  SettingsGuard guard;
+  Files f;
+  MainWindow window;
+  ASSERT_TRUE(window.openModel(f.model));
+  window.openText(f.text);
+  ASSERT_TRUE(waitFor([&] { return window.exportCsvAction()->isEnabled(); }));
+  const QString csv = f.dir.filePath(QStringLiteral("background.csv"));
+  window.exportInBackground(explorer_export::Format::kCsv, csv);
+  ASSERT_TRUE(waitFor([&] { return window.statusBar()->currentMessage().contains(csv); }));
+  QFile file(csv);
+  ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+  EXPECT_TRUE(file.readLine().startsWith("# layer=1"));
+
+  MessageBoxCatcher catcher;
+  const QString bad = f.dir.filePath(QStringLiteral("text.txt/out.png"));
+  window.exportInBackground(explorer_export::Format::kPng, bad);
+  ASSERT_TRUE(waitFor([&] { return catcher.seen(); }));
+  EXPECT_TRUE(catcher.text().contains(bad)) << catcher.text().toStdString();
+  EXPECT_FALSE(QFileInfo::exists(bad));
 }
 
 TEST(DesktopTest, ValidationSplitIsTheCorpusEnd) {
