@@ -61,17 +61,21 @@ void ActivationCache::evict_one(int64_t keep_from, int64_t keep_to) {
   slot.reset();
 }
 
-ActivationCache::Block* ActivationCache::block_for_write(int64_t index, bool may_evict) {
+// Without eviction (keep == nullptr) null when the budget is full. With it, the least recently
+// used blocks outside [keep->first, keep->second) go; if those are not enough (a range larger
+// than the budget) the block is made anyway: the range the view needs wins over the budget.
+ActivationCache::Block* ActivationCache::block_for_write(int64_t index,
+                                                         const std::pair<int64_t, int64_t>* keep) {
   auto& slot = blocks_[static_cast<std::size_t>(index)];
   if (slot) return slot.get();
   const auto length = block_length(index);
   const std::size_t need =
       static_cast<std::size_t>(hidden_) * static_cast<std::size_t>(length) * sizeof(float);
   if (bytes_ + need > budget_) {
-    if (!may_evict) return nullptr;
+    if (keep == nullptr) return nullptr;
     while (bytes_ + need > budget_ && bytes_ > 0) {
       const std::size_t before = bytes_;
-      evict_one(index, index + 1);
+      evict_one(keep->first, keep->second);
       if (bytes_ == before) break;
     }
   }
@@ -83,7 +87,7 @@ ActivationCache::Block* ActivationCache::block_for_write(int64_t index, bool may
 
 void ActivationCache::record(const ChunkView& chunk) {
   const int64_t index = block_of(chunk.begin());
-  Block* b = block_for_write(index, false);
+  Block* b = block_for_write(index, nullptr);
   if (b == nullptr || b->filled == b->values.rows()) return;
   const int64_t offset = chunk.begin() - index * block_size_;
   if (offset != b->filled) return;  // chunks arrive in order within a block; else skip
@@ -105,19 +109,9 @@ bool ActivationCache::ensure(int64_t begin, int64_t end, const ProgressFn& progr
       touch(i);
       continue;
     }
-    // Keep the range's own blocks while evicting for this one.
-    auto& slot = blocks_[static_cast<std::size_t>(i)];
-    if (!slot) {
-      const std::size_t need = static_cast<std::size_t>(hidden_) *
-                               static_cast<std::size_t>(block_length(i)) * sizeof(float);
-      while (bytes_ + need > budget_ && bytes_ > 0) {
-        const std::size_t before = bytes_;
-        evict_one(first, last + 1);
-        if (bytes_ == before) break;
-      }
-      block_for_write(i, true);
-    }
-    slot->filled = 0;
+    const std::pair<int64_t, int64_t> keep{first, last + 1};  // the range's own blocks stay
+    Block* block = block_for_write(i, &keep);
+    block->filled = 0;
     const int64_t b0 = i * block_size_;
     const bool ok = probe_.replay(
         b0, b0 + block_length(i),

@@ -1,16 +1,14 @@
-// ActivationCache: every neuron of one layer and quantity over a probed text, kept in blocks of
-// the probe's checkpoint interval (K = checkpoint_every positions), so that choosing another
-// neuron of that layer is a copy, not a pass. Blocks arrive from the probe's own chunks
-// (record(), e.g. during the first pass) or are replayed on demand (ensure()); a block is used
-// only once all its K columns (fewer for the last) are in. Memory stays within a byte budget:
-// record() stores nothing once it is full; ensure() drops the least recently used blocks first.
-// Values equal the pass bit for bit (replay is bit-identical, probe.h). Blocks are stored
-// position-major (K × H), so one neuron's values are contiguous: gather() is a copy.
+// ActivationCache: every neuron of one layer and quantity over a probed text, in blocks of the
+// probe's checkpoint interval (K positions), stored position-major (K × H): another neuron is a
+// copy, not a pass. Blocks come from the probe's chunks (record()) or replays (ensure()) and
+// count once complete. Within a byte budget: record() stops when full; ensure() evicts the least
+// recently used others. Values equal the pass bit for bit (replay is bit-identical, probe.h).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "probe.h"
@@ -47,12 +45,12 @@ class ActivationCache {
 
  private:
   struct Block {
-    Mat<float> values;   // (H × K), K = this block's length
-    int64_t filled = 0;  // columns received so far (complete when == values.cols())
+    Mat<float> values;   // (K × H), K = this block's length: column = neuron
+    int64_t filled = 0;  // positions received so far (complete when == values.rows())
     uint64_t used = 0;   // last use, for eviction
   };
   int64_t block_length(int64_t index) const;
-  Block* block_for_write(int64_t index, bool may_evict);
+  Block* block_for_write(int64_t index, const std::pair<int64_t, int64_t>* keep);
   void evict_one(int64_t keep_from, int64_t keep_to);
   void touch(int64_t index) const;
 

@@ -152,7 +152,8 @@ void ActivationTextView::mousePressEvent(QMouseEvent* event) {
     return;
   }
   if ((event->modifiers() & Qt::ShiftModifier) && selectionEnd_ > selectionBegin_) {
-    anchor_ = selectionBegin_;
+    // Extend: the end of the selection away from the click stays.
+    anchor_ = index < selectionBegin_ ? selectionEnd_ - 1 : selectionBegin_;
   } else {
     anchor_ = index;
   }

@@ -1,10 +1,8 @@
-// ActivationTextView: a read-only text on a monospace character grid, each character's
-// background coloured by a per-character value through a colour map (NaN: no colour). Newline
-// and tab are drawn as visible glyphs (↵, →) in their own coloured cell; lines wrap at the
-// viewport's width. Only the visible lines are painted, so long texts stream in cheaply.
-// Reused by the generator and the explorer; hovering emits the character's index. A span can
-// be selected with the mouse (drag, or Shift+click to extend; Ctrl+C copies it) and is drawn as
-// a bar under its cells; marked ranges (e.g. matches) get a thinner bar, so colours stay visible.
+// ActivationTextView: a read-only text on a monospace grid, each character's background coloured
+// by its value through a colour map (NaN: none); newline and tab are visible glyphs (↵, →) in
+// coloured cells; lines wrap at the viewport. Only visible lines are painted. Hover emits the
+// index; a mouse-selected span (drag, Shift+click, Ctrl+C) and marked ranges are drawn as bars
+// under their cells, so the colours stay visible. Used by the explorer and the generator.
 #pragma once
 
 #include <QAbstractScrollArea>

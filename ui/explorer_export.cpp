@@ -449,9 +449,9 @@ bool exportPane(QWidget* parent, const ExplorerPane& pane, Format format, const 
   return ok;
 }
 
-void exportPaneInBackground(QWidget* parent, const ExplorerPane& pane, Format format,
-                            const QString& path, const QString& modelName,
-                            std::function<void(bool)> done) {
+QThread* exportPaneInBackground(QWidget* parent, const ExplorerPane& pane, Format format,
+                                const QString& path, const QString& modelName,
+                                std::function<void(bool)> done) {
   struct Outcome {
     bool ok = false;
     QString error;
@@ -474,6 +474,7 @@ void exportPaneInBackground(QWidget* parent, const ExplorerPane& pane, Format fo
     if (done) done(outcome->ok);
   });
   thread->start();
+  return thread;
 }
 
 }  // namespace explorer_export

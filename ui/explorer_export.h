@@ -18,6 +18,7 @@
 #include "generation_worker.h"  // NeuronSelection
 
 class ExplorerPane;
+class QThread;
 class QWidget;
 
 namespace explorer_export {
@@ -132,9 +133,10 @@ bool exportPane(QWidget* parent, const ExplorerPane& pane, Format format, const 
                 const QString& modelName);
 // The same on a worker thread, behind a busy progress dialog that shows after 0.3 s (an HTML
 // page of a million characters takes ~0.6 s); then, on the GUI thread, the error box if it
-// failed and done(ok).
-void exportPaneInBackground(QWidget* parent, const ExplorerPane& pane, Format format,
-                            const QString& path, const QString& modelName,
-                            std::function<void(bool)> done = {});
+// failed and done(ok). Returns the thread (it deletes itself later): whoever may end before it
+// must wait() for it.
+QThread* exportPaneInBackground(QWidget* parent, const ExplorerPane& pane, Format format,
+                                const QString& path, const QString& modelName,
+                                std::function<void(bool)> done = {});
 
 }  // namespace explorer_export

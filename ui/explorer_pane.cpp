@@ -189,6 +189,7 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
   model_ = slim;
   ++textId_;
   worker_->want(textId_);  // stops a pass over the old model
+  heatmap_->clear();
   ExplorerWorker* worker = worker_;
   std::shared_ptr<const cellscope::ModelFile> file = model_;
   QMetaObject::invokeMethod(
@@ -249,6 +250,7 @@ quint64 ExplorerPane::startText(const QString& status) {
   worker_->want(textId_);  // cancels the pass over the previous text
   worker_->select(neuronSelection());
   worker_->setVisible(0, 0);
+  heatmap_->clear();  // the old text's (or model's) neurons
   probing_ = true;
   textLoaded_ = false;
   coloured_ = false;
@@ -403,6 +405,10 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   textLoaded_ = true;
   view_->setText(text.text);
   finder_->setText(text.text);
+  // The view may report the same range as before (no signal): tell the worker explicitly.
+  const auto [begin, end] = view_->visibleRange();
+  worker_->setVisible(begin, end);
+  wakeWorker();
   hovered_ = -1;
   hoverLabel_->clear();
   QString label = text.path;

@@ -1,11 +1,8 @@
-// ExplorerPane: the activation explorer. Open a text file ("Open Text…") and see every character
-// coloured by one neuron of the loaded model (layer, neuron, quantity; a legend names the map),
-// its activation as a line under the text, every neuron of the layer as a heatmap strip, and the
-// neuron finder (detectors, the selected span, LSTMVis match, gate saturation) at the side. The
-// probe pass runs on an ExplorerWorker thread behind a progress bar; hover a character for its
-// value and the model's top-5 next-character predictions. With the text view focused, Right/Left
-// (or ] and [) step the neuron, Up/Down the layer. A bad file ends in an error box naming it. The
-// GUI thread never waits on the engine.
+// ExplorerPane: the activation explorer — a text coloured by one neuron (layer, neuron,
+// quantity, legend), its activation as a line and the layer as a heatmap under it, the neuron
+// finder at the side. Work runs on an ExplorerWorker thread (progress bar; the GUI never waits);
+// hover shows the value and top-5 predictions; ←/→ or [/] step the neuron, ↑/↓ the layer. A bad
+// file ends in an error box naming it.
 #pragma once
 
 #include <QString>

@@ -1,9 +1,8 @@
-// ExplorerWorker: the file is read with QFile and decoded strictly (invalid UTF-8 is an error
-// naming the file), then encoded id by id with the model's vocabulary; characters it lacks take
-// the vocabulary's fallback id and are counted. Work goes block by block (the cache's blocks =
-// the probe's checkpoint interval): a block is "filled" once the selected neuron's values over
-// it are in `track`. The pass visits blocks in order (so the probe keeps its checkpoints and
-// hovers replay at most one block); out-of-order blocks are replayed from those checkpoints.
+// ExplorerWorker: texts are decoded strictly (invalid UTF-8 names the file) and encoded through
+// WorkerModel. Work goes block by block (the cache's blocks = the probe's checkpoint interval); a
+// block is "filled" once the selected neuron's values over it are in `track`. The pass visits
+// blocks in order, so the probe keeps its checkpoints and any other block or hover replays at
+// most one block from them.
 #include "explorer_worker.h"
 
 #include <QFile>
@@ -33,9 +32,11 @@ struct ExplorerWorker::Text {
   bool summarized = false;  // probed() was emitted
 
   bool hasNeuron = false;
-  NeuronSelection neuron;       // the neuron `track` holds
-  std::vector<float> track;     // one per character, NaN where not filled
-  std::vector<uint8_t> filled;  // per block
+  NeuronSelection neuron;          // the neuron `track` holds
+  quint64 rejected = ~quint64{0};  // the packed invalid selection last reported
+  NeuronSelection errorNeuron;     // ... and as a selection
+  std::vector<float> track;        // one per character, NaN where not filled
+  std::vector<uint8_t> filled;     // per block
   int64_t unfilled = 0;
   bool resetPending = false;               // send the whole track (a new neuron)
   int64_t dirtyBegin = -1, dirtyEnd = -1;  // filled since the last emission
@@ -188,15 +189,16 @@ void ExplorerWorker::schedule() {
 // quantity starts a new cache. Returns false (and records why) for an invalid selection.
 bool ExplorerWorker::switchNeuron(const NeuronSelection& neuron) {
   Text& t = *text_;
-  t.hasNeuron = true;
-  t.neuron = neuron;
-  t.neuronError.clear();
   try {
     cellscope::check_neuron(engine_->model->config(), neuron.layer, neuron.neuron, neuron.quantity);
   } catch (const std::exception& error) {
     t.neuronError = QString::fromUtf8(error.what());
+    t.errorNeuron = neuron;
     return false;
   }
+  t.hasNeuron = true;
+  t.neuron = neuron;
+  t.neuronError.clear();
   if (!t.cache || t.cache->layer() != neuron.layer || t.cache->quantity() != neuron.quantity) {
     t.cache = std::make_unique<cellscope::ActivationCache>(*t.probe, neuron.layer, neuron.quantity,
                                                            kCacheBudget);
@@ -234,6 +236,9 @@ void ExplorerWorker::fillBlock(int64_t index, bool fromCacheOnly) {
         t.track[static_cast<std::size_t>(chunk.begin() + j)] = row(j);
     });
   }
+  // One contiguous dirty range per emission: a block away from it sends what is pending first
+  // (else filling outward from the view would resend the growing span every slice).
+  if (t.dirtyBegin >= 0 && (b1 < t.dirtyBegin || b0 > t.dirtyEnd)) emitTrack(false);
   t.filled[static_cast<std::size_t>(index)] = 1;
   --t.unfilled;
   t.dirtyBegin = t.dirtyBegin < 0 ? b0 : std::min(t.dirtyBegin, b0);
@@ -246,6 +251,7 @@ void ExplorerWorker::emitTrack(bool force) {
   track.textId = t.id;
   track.neuron = t.neuron;
   if (!t.neuronError.isEmpty()) {
+    track.neuron = t.errorNeuron;  // the pane shows it while that neuron is selected
     track.error = t.neuronError;
     t.neuronError.clear();
     emit trackReady(track);
@@ -310,14 +316,20 @@ void ExplorerWorker::step() {
   const quint64 id = t.id;
   const auto deadline = Clock::now() + kSlice;
   try {
-    const NeuronSelection wantedNeuron = selection();
-    if (!t.hasNeuron || !sameNeuron(wantedNeuron, t.neuron)) {
+    const quint64 packed = selection_.load(std::memory_order_relaxed);
+    const NeuronSelection wantedNeuron = unpack(packed);
+    if ((!t.hasNeuron || !sameNeuron(wantedNeuron, t.neuron)) && packed != t.rejected) {
       if (!switchNeuron(wantedNeuron)) {
+        // An invalid selection is reported once; the work goes on with the last valid neuron
+        // (or, before any, one the model surely has), so the pass never stalls.
+        t.rejected = packed;
         emitTrack(true);
-        t.cache.reset();
+        if (!t.hasNeuron) {
+          switchNeuron(NeuronSelection{
+              0, 0, cellscope::cell_quantities(engine_->model->config().cell).front()});
+        }
       }
     }
-    if (!t.cache) return;  // an invalid selection: wait for another one
     cellscope::ActivationCache& cache = *t.cache;
     const int64_t n = t.probe->size(), blocks = cache.block_count();
 

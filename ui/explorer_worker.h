@@ -1,12 +1,8 @@
-// ExplorerWorker: the activation explorer's engine side, on its own QThread. It owns a
-// Model<float> built from a ModelFile; openText()/openContent() decode a text, encode it with the
-// model's vocabulary (unknown characters through its fallback) and start the work loop. The loop
-// runs in slices of ~40 ms (step(), re-queued), so hover requests are answered in between:
-// first the visible characters of the selected neuron, then the probe pass over the rest
-// (progress), then the selected neuron over the whole text. Every neuron of the selected layer and
-// quantity is kept in an ActivationCache (within a budget), so another neuron of that layer is a
-// copy. The selection, the visible range and the heatmap wish are atomics set from the GUI
-// thread (then wake()); a request for a text that is no longer wanted is dropped.
+// ExplorerWorker: the explorer's engine side on its own QThread, with its own Model<float>. It
+// works in slices of ≤ 40 ms (step(), re-queued; hovers are served in between): the visible
+// characters of the selected neuron, then the probe pass, then the rest of the neuron's track.
+// ActivationCache keeps every neuron of the selected layer (another neuron is a copy). Selection,
+// visible range and heatmap wish are atomics set by the GUI (then wake()); stale ids are dropped.
 #pragma once
 
 #include <QMetaType>

@@ -23,6 +23,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThread>
 #include <QTimer>
 #include <exception>
 #include <new>
@@ -111,7 +112,12 @@ MainWindow::MainWindow(const QString& modelPath, const QString& textPath, QWidge
   }
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // An export still writing uses copies only, but must end before the application does.
+  for (const QPointer<QThread>& thread : exports_) {
+    if (thread) thread->wait();
+  }
+}
 
 QString MainWindow::version() {
   return QStringLiteral(CELLSCOPE_VERSION);
@@ -244,13 +250,16 @@ void MainWindow::chooseExportFile(explorer_export::Format format) {
   if (!path.isEmpty()) exportInBackground(format, path);
 }
 
-void MainWindow::exportInBackground(explorer_export::Format format, const QString& path) {
+QThread* MainWindow::exportInBackground(explorer_export::Format format, const QString& path) {
   const QString modelName = QFileInfo(modelPath_).fileName();
   QPointer<MainWindow> self(this);
-  explorer_export::exportPaneInBackground(this, *explorerPane_, format, path, modelName,
-                                          [self, path](bool ok) {
-                                            if (self && ok) self->showExported(path);
-                                          });
+  QThread* thread = explorer_export::exportPaneInBackground(this, *explorerPane_, format, path,
+                                                            modelName, [self, path](bool ok) {
+                                                              if (self && ok)
+                                                                self->showExported(path);
+                                                            });
+  exports_.append(QPointer<QThread>(thread));
+  return thread;
 }
 
 void MainWindow::showExported(const QString& path) {

@@ -5,7 +5,9 @@
 // writeSettings() on close; closing during training asks, then stops it (checkpoint) first.
 #pragma once
 
+#include <QList>
 #include <QMainWindow>
+#include <QPointer>
 #include <QString>
 #include <memory>
 #include <optional>
@@ -18,6 +20,7 @@
 #include "theme.h"
 
 class QAction;
+class QThread;
 class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
@@ -90,7 +93,8 @@ class MainWindow : public QMainWindow {
   bool exportTo(explorer_export::Format format, const QString& path);
   // What File → Export does after its dialog: the same on a worker thread (status bar message,
   // or an error box, when it ends).
-  void exportInBackground(explorer_export::Format format, const QString& path);
+  // Returns its thread; the window waits for running exports when it is destroyed.
+  QThread* exportInBackground(explorer_export::Format format, const QString& path);
 
   // Applies `theme` (see theme.h) and checks its View → Theme action.
   Theme theme() const { return theme_; }
@@ -132,6 +136,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<MainMenus> menus_;
   QString lastTextPath_;  // reopened at start when the command line names no text
   QString lastExportDir_;
+  QList<QPointer<QThread>> exports_;  // File → Export's threads (finished ones become null)
   Theme theme_ = Theme::kSystem;
   NeuronOverride neuronOverride_;
   std::optional<NeuronSelection> rememberedNeuron_;  // from QSettings, applied at the first load

@@ -1,9 +1,8 @@
 // NeuronHeatmap: an LSTMVis-style strip of one layer's neurons (rows) over the visible characters
-// (columns), each cell coloured through a ColorMap (NaN: no colour, the palette's base shows).
-// setData() builds a rows×columns QImage once (one pixel per cell, in display order); painting
-// only scales it to the cell area without smoothing. Rows share the height evenly (thinner than
-// a pixel when there are many: the user sizes the strip); a left gutter numbers every k-th row. A
-// row order maps display rows to neuron ids; signals carry neuron ids.
+// (columns), each cell coloured through a ColorMap (NaN: the palette's base shows). setData()
+// builds a rows×columns QImage once; painting scales it without smoothing, rows sharing the
+// height (thinner than a pixel when many). A left gutter numbers every k-th row; a row order maps
+// display rows to neuron ids, and signals carry neuron ids.
 #pragma once
 
 #include <QImage>

@@ -79,6 +79,21 @@ TEST(ActivationCache, EnsureWithoutAPassAndGatherAllEqualsAWindow) {
   EXPECT_THROW(cache.gather_all(0, 10, &all), Error);  // block 0 was never computed
 }
 
+// A range larger than the budget: its blocks all stay (the view needs them), over the budget.
+TEST(ActivationCache, ARangeLargerThanTheBudgetKeepsAllItsBlocks) {
+  const TextAndModel m(CellType::kLstm, 300, 9, 6, 1, 4);
+  Probe probe(*m.model, m.text, ProbeOptions{16, 32});
+  ActivationCache cache(probe, 0, Quantity::kHidden, block_bytes(6, 32));  // one block
+  ASSERT_TRUE(cache.ensure(0, 40));
+  ASSERT_TRUE(cache.ensure(100, 200));  // blocks 3..6: evicts 0 and 1, keeps its own
+  EXPECT_TRUE(cache.has(100, 200));
+  EXPECT_FALSE(cache.has_block(0));
+  EXPECT_EQ(cache.bytes(), block_bytes(6, 4 * 32));
+  Mat<float> all;
+  cache.gather_all(100, 200, &all);
+  EXPECT_TRUE(all == probe.window(100, 200, 1).of(0, Quantity::kHidden));
+}
+
 TEST(ActivationCache, CancelledEnsureReportsIt) {
   const TextAndModel m(CellType::kRnn, 200, 6, 4, 1, 8);
   Probe probe(*m.model, m.text, ProbeOptions{16, 32});

@@ -306,3 +306,35 @@ TEST(ExplorerTest, ALongTextColoursInStepsAndTheHeatmapShowsTheLayer) {
   const NeuronSelection sel = f.pane.neuronSelection();
   EXPECT_EQ(heatmap->value(sel.neuron, begin + 3), f.pane.values()[begin + 3]);
 }
+
+// Opening a model again re-probes the open text; the view reports the same visible range as
+// before, and the heatmap still comes back for the new model (it is cleared meanwhile).
+TEST(ExplorerTest, ReloadingTheModelRefreshesTheHeatmap) {
+  Fixture f;
+  f.pane.show();
+  ASSERT_TRUE(f.openAndWait());
+  NeuronHeatmap* heatmap = f.pane.heatmap();
+  ASSERT_TRUE(waitFor([&] { return heatmap->rows() == 12; }));
+  f.pane.setModel(f.file);
+  EXPECT_EQ(heatmap->rows(), 0);
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured() && heatmap->rows() == 12; }));
+  EXPECT_GT(heatmap->columns(), 0);
+}
+
+// Shift+click extends the selection and keeps its far end, on either side.
+TEST(ExplorerTest, ShiftClickExtendsTheSelectionKeepingItsFarEnd) {
+  Fixture f;
+  f.pane.show();
+  ASSERT_TRUE(f.openAndWait());
+  ActivationTextView* view = f.pane.view();
+  view->setSelection(10, 20);
+  const auto click = [&](int index, Qt::KeyboardModifiers modifiers) {
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, modifiers, view->cellRect(index).center());
+  };
+  click(4, Qt::ShiftModifier);
+  EXPECT_EQ(view->selection(), std::make_pair(4, 20));
+  click(30, Qt::ShiftModifier);
+  EXPECT_EQ(view->selection(), std::make_pair(4, 31));
+  click(7, Qt::NoModifier);
+  EXPECT_EQ(view->selection(), std::make_pair(7, 8));
+}
