@@ -113,8 +113,9 @@ MainWindow::MainWindow(const QString& modelPath, const QString& textPath, QWidge
 }
 
 MainWindow::~MainWindow() {
-  // An export still writing uses copies only, but must end before the application does.
-  for (const QPointer<QThread>& thread : exports_) {
+  // An export or a corpus read still running uses copies only, but must end before the
+  // application does.
+  for (const QPointer<QThread>& thread : background_) {
     if (thread) thread->wait();
   }
 }
@@ -223,20 +224,35 @@ void MainWindow::chooseValidationSplit() {
   if (!path.isEmpty()) exploreValidationSplit({path}, QStringLiteral("*"));
 }
 
-bool MainWindow::exploreValidationSplit(const QStringList& corpusPaths, const QString& glob) {
-  ValidationSplit split;
+QThread* MainWindow::exploreValidationSplit(const QStringList& corpusPaths, const QString& glob) {
   if (model_ == nullptr) {
-    split.error = tr("Open a model first.");
-  } else {
-    WaitCursor wait;
-    split = loadValidationSplit(*model_, modelPath_, corpusPaths, glob);
+    QMessageBox::warning(this, tr("Cannot explore the validation split"),
+                         tr("Open a model first."));
+    return nullptr;
   }
-  if (!split.ok()) {
-    QMessageBox::warning(this, tr("Cannot explore the validation split"), split.error);
-    return false;
-  }
-  exploreText(split.title, split.text);
-  return true;
+  // The corpus is read on a worker thread (a large one takes seconds), from copies.
+  auto model = std::make_shared<cellscope::ModelFile>();
+  model->model = model_->model;
+  model->train = model_->train;
+  model->vocabulary = model_->vocabulary;
+  auto split = std::make_shared<ValidationSplit>();
+  const QString modelPath = modelPath_;
+  QThread* thread =
+      QThread::create([=] { *split = loadValidationSplit(*model, modelPath, corpusPaths, glob); });
+  statusBar()->showMessage(tr("Reading the validation split…"));
+  connect(thread, &QThread::finished, this, [this, thread, split, modelPath] {
+    thread->deleteLater();
+    statusBar()->clearMessage();
+    if (modelPath != modelPath_) return;  // another model was opened meanwhile
+    if (!split->ok()) {
+      QMessageBox::warning(this, tr("Cannot explore the validation split"), split->error);
+      return;
+    }
+    exploreText(split->title, split->text);
+  });
+  background_.append(QPointer<QThread>(thread));
+  thread->start();
+  return thread;
 }
 
 void MainWindow::updateExportActions() {
@@ -258,7 +274,7 @@ QThread* MainWindow::exportInBackground(explorer_export::Format format, const QS
                                                               if (self && ok)
                                                                 self->showExported(path);
                                                             });
-  exports_.append(QPointer<QThread>(thread));
+  background_.append(QPointer<QThread>(thread));
   return thread;
 }
 

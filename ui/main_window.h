@@ -86,7 +86,9 @@ class MainWindow : public QMainWindow {
   void openText(const QString& path);
   // Shows the last val-frac of `corpusPaths` (folders matched with `glob`) in the explorer, read
   // through the engine's corpus code with the model's vocabulary. Errors end in a message box.
-  bool exploreValidationSplit(const QStringList& corpusPaths, const QString& glob);
+  // Read on a worker thread (returned; the window waits for it when destroyed); the explorer
+  // shows it when it arrives, unless another model was opened meanwhile.
+  QThread* exploreValidationSplit(const QStringList& corpusPaths, const QString& glob);
 
   // Writes the explorer's coloured text as HTML, PNG or CSV (atomically). Errors end in
   // QMessageBox::critical naming the file and the cause; false then.
@@ -136,7 +138,7 @@ class MainWindow : public QMainWindow {
   std::unique_ptr<MainMenus> menus_;
   QString lastTextPath_;  // reopened at start when the command line names no text
   QString lastExportDir_;
-  QList<QPointer<QThread>> exports_;  // File → Export's threads (finished ones become null)
+  QList<QPointer<QThread>> background_;  // exports, corpus reads (finished ones become null)
   Theme theme_ = Theme::kSystem;
   NeuronOverride neuronOverride_;
   std::optional<NeuronSelection> rememberedNeuron_;  // from QSettings, applied at the first load

@@ -504,7 +504,9 @@ TEST(DesktopTest, ValidationSplitIsTheCorpusEnd) {
     EXPECT_TRUE(catcher.text().contains(QStringLiteral("model")));
   }
   ASSERT_TRUE(window.openModel(f.model));
-  ASSERT_TRUE(window.exploreValidationSplit({f.text}, QStringLiteral("*")));
+  QPointer<QThread> reader = window.exploreValidationSplit({f.text}, QStringLiteral("*"));
+  ASSERT_NE(reader.data(), nullptr);
+  EXPECT_NE(reader.data(), QThread::currentThread());  // the corpus is read off the GUI thread
   const std::u32string corpus = QString::fromUtf8(kCorpus).toStdU32String();
   const std::size_t nVal = corpus.size() / 10;  // floor(0.1 · N)
   ASSERT_TRUE(waitFor([&] { return window.explorerPane()->isColoured(); }));
@@ -512,8 +514,8 @@ TEST(DesktopTest, ValidationSplitIsTheCorpusEnd) {
   EXPECT_TRUE(window.explorerPane()->textTitle().startsWith(QStringLiteral("Validation split")));
 
   MessageBoxCatcher catcher;
-  EXPECT_FALSE(window.exploreValidationSplit({f.dir.filePath(QStringLiteral("gone.txt"))},
-                                             QStringLiteral("*")));
+  window.exploreValidationSplit({f.dir.filePath(QStringLiteral("gone.txt"))}, QStringLiteral("*"));
+  ASSERT_TRUE(waitFor([&] { return catcher.seen(); }));
   EXPECT_TRUE(catcher.text().contains(QStringLiteral("gone.txt"))) << catcher.text().toStdString();
 }
 
