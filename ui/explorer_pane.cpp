@@ -30,6 +30,7 @@
 #include "neuron_heatmap.h"
 #include "neuron_selector.h"
 #include "vocabulary.h"
+#include "worker_thread.h"
 
 namespace {
 
@@ -127,10 +128,8 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
     requestHover();
   });
 
-  thread_ = new QThread(this);
-  thread_->setObjectName(QStringLiteral("explorerThread"));
   worker_ = new ExplorerWorker;
-  worker_->moveToThread(thread_);
+  thread_ = startWorkerThread(this, worker_, QStringLiteral("explorerThread"));
   connect(worker_, &ExplorerWorker::textLoaded, this, &ExplorerPane::onTextLoaded);
   connect(worker_, &ExplorerWorker::progress, this, &ExplorerPane::onProgress);
   connect(worker_, &ExplorerWorker::trackReady, this, &ExplorerPane::onTrack);
@@ -170,15 +169,12 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
           });
   connect(worker_, &ExplorerWorker::probed, this, &ExplorerPane::onProbed);
   connect(worker_, &ExplorerWorker::hoverReady, this, &ExplorerPane::onHover);
-  thread_->start();
   updateLegend();
 }
 
 ExplorerPane::~ExplorerPane() {
   worker_->want(0);
-  thread_->quit();
-  thread_->wait();
-  delete worker_;  // its thread has ended: nothing else can touch it
+  joinWorkerThread(thread_, worker_);
 }
 
 void ExplorerPane::setModel(const cellscope::ModelFile& model) {

@@ -15,6 +15,7 @@
 
 #include "activation_text_view.h"
 #include "checkpoint.h"
+#include "worker_thread.h"
 
 namespace temperature {
 
@@ -74,20 +75,15 @@ GenerationColumn::GenerationColumn(const QString& objectName, QWidget* parent) :
   });
   connect(view_, &ActivationTextView::characterHovered, this, &GenerationColumn::characterHovered);
 
-  thread_ = new QThread(this);
-  thread_->setObjectName(objectName + QStringLiteral("Thread"));
   worker_ = new GenerationWorker;
-  worker_->moveToThread(thread_);
+  thread_ = startWorkerThread(this, worker_, objectName + QStringLiteral("Thread"));
   connect(worker_, &GenerationWorker::chunkReady, this, &GenerationColumn::onChunk);
   connect(worker_, &GenerationWorker::finished, this, &GenerationColumn::onFinished);
-  thread_->start();
 }
 
 GenerationColumn::~GenerationColumn() {
   worker_->want(0);
-  thread_->quit();
-  thread_->wait();
-  delete worker_;  // its thread has ended: nothing else can touch it
+  joinWorkerThread(thread_, worker_);
 }
 
 double GenerationColumn::temperature() const {

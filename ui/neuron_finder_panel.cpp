@@ -29,6 +29,7 @@
 #include "checkpoint.h"
 #include "detectors.h"
 #include "saturation_plot.h"
+#include "worker_thread.h"
 
 namespace {
 
@@ -145,23 +146,18 @@ NeuronFinderPanel::NeuronFinderPanel(QWidget* parent) : QWidget(parent) {
       runSaturation();
   });
 
-  thread_ = new QThread(this);
-  thread_->setObjectName(QStringLiteral("analysisThread"));
   worker_ = new AnalysisWorker;
-  worker_->moveToThread(thread_);
+  thread_ = startWorkerThread(this, worker_, QStringLiteral("analysisThread"));
   connect(worker_, &AnalysisWorker::progress, this, &NeuronFinderPanel::onProgress);
   connect(worker_, &AnalysisWorker::found, this, &NeuronFinderPanel::onFound);
   connect(worker_, &AnalysisWorker::matched, this, &NeuronFinderPanel::onMatched);
   connect(worker_, &AnalysisWorker::saturationReady, this, &NeuronFinderPanel::onSaturation);
-  thread_->start();
   updateSelectionLabel();
 }
 
 NeuronFinderPanel::~NeuronFinderPanel() {
   worker_->wantText(0);
-  thread_->quit();
-  thread_->wait();
-  delete worker_;  // its thread has ended: nothing else can touch it
+  joinWorkerThread(thread_, worker_);
 }
 
 QWidget* NeuronFinderPanel::buildFindTab() {
