@@ -155,6 +155,11 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   connect(view_, &ActivationTextView::selectionChanged, finder_,
           [this](int begin, int end) { finder_->setSelection(begin, end); });
   connect(finder_, &NeuronFinderPanel::neuronChosen, this, &ExplorerPane::setNeuronSelection);
+  connect(finder_->worker(), &AnalysisWorker::found, this, [this](const FindResult& result) {
+    if (result.cancelled || !result.error.isEmpty()) return;
+    ranking_ = result.scores;
+    applyRowOrder();
+  });
   connect(finder_, &NeuronFinderPanel::rangeChosen, this, [this](qint64 begin, qint64 end) {
     Q_UNUSED(end);  // the match marks show the extent; the selection (the query) stays
     view_->scrollTo(static_cast<int>(begin));
@@ -247,6 +252,8 @@ quint64 ExplorerPane::startText(const QString& status) {
   worker_->select(neuronSelection());
   worker_->setVisible(0, 0);
   heatmap_->clear();  // the old text's (or model's) neurons
+  ranking_.clear();
+  applyRowOrder();
   probing_ = true;
   textLoaded_ = false;
   coloured_ = false;
@@ -308,6 +315,7 @@ bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
 
 void ExplorerPane::selectionChanged() {
   updateLegend();
+  if (neuronSelection().layer != orderLayer_) applyRowOrder();  // that layer's ranked neurons
   heatmap_->setSelectedRow(neuronSelection().neuron);
   coloured_ = false;
   worker_->select(neuronSelection());
@@ -355,6 +363,26 @@ void ExplorerPane::updatePlot() {
                       .arg(sel.layer)
                       .arg(sel.neuron)
                       .arg(QString::fromStdString(cellscope::to_string(sel.quantity))));
+}
+
+// The heatmap lists the selected layer's neurons in the finder's ranking first (best at the top),
+// then the others by id; identity before any ranking.
+void ExplorerPane::applyRowOrder() {
+  const int layer = neuronSelection().layer;
+  orderLayer_ = layer;
+  const int hidden = model_ ? model_->model.hidden_size : 0;
+  std::vector<int> order;
+  std::vector<char> placed(static_cast<std::size_t>(hidden), 0);
+  for (const cellscope::NeuronScore& score : ranking_) {
+    if (score.layer != layer || score.neuron < 0 || score.neuron >= hidden) continue;
+    if (placed[static_cast<std::size_t>(score.neuron)]) continue;
+    placed[static_cast<std::size_t>(score.neuron)] = 1;
+    order.push_back(score.neuron);
+  }
+  for (int n = 0; n < hidden; ++n) {
+    if (!placed[static_cast<std::size_t>(n)]) order.push_back(n);
+  }
+  heatmap_->setRowOrder(ranking_.empty() ? std::vector<int>() : order);
 }
 
 void ExplorerPane::onMatrix(const ExplorerMatrix& matrix) {

@@ -13,6 +13,7 @@
 
 #include "color_map.h"
 #include "explorer_worker.h"
+#include "neuron_search.h"
 
 class ActivationPlot;
 class ActivationTextView;
@@ -100,6 +101,7 @@ class ExplorerPane : public QWidget {
   void onProbed(const ExplorerProbeSummary& summary);
   void onHover(const ExplorerHover& hover);
   void onMatrix(const ExplorerMatrix& matrix);
+  void applyRowOrder();
   void updatePlot();
   colormap::ColorMap currentMap() const;
 
@@ -127,6 +129,8 @@ class ExplorerPane : public QWidget {
   ActivationPlot* plot_ = nullptr;
   NeuronHeatmap* heatmap_ = nullptr;
   NeuronFinderPanel* finder_ = nullptr;
-  QTimer* plotTimer_ = nullptr;  // coalesces plot updates
+  std::vector<cellscope::NeuronScore> ranking_;  // the finder's last ranking (heatmap order)
+  int orderLayer_ = -1;                          // the layer that order was made for
+  QTimer* plotTimer_ = nullptr;                  // coalesces plot updates
   QLabel* hoverLabel_ = nullptr;
 };

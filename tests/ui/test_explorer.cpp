@@ -254,6 +254,15 @@ TEST(ExplorerTest, ChoosingANeuronInTheFinderRecoloursTheView) {
   EXPECT_EQ(chosen.neuron, top.neuron);
   ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
   EXPECT_EQ(viewValues(*f.pane.view()), engineTrack(f.file, chosen));
+
+  // The heatmap lists the layer's ranked neurons first, in the ranking's order.
+  std::vector<int> ranked;
+  for (const cellscope::NeuronScore& s : finder->findResults()) {
+    if (s.layer == chosen.layer) ranked.push_back(s.neuron);
+  }
+  const std::vector<int>& order = f.pane.heatmap()->rowOrder();
+  ASSERT_EQ(order.size(), 12u);
+  EXPECT_EQ(std::vector<int>(order.begin(), order.begin() + ranked.size()), ranked);
 }
 
 // After the pass every neuron of the selected layer is cached: another neuron of the same layer
