@@ -258,6 +258,7 @@ quint64 ExplorerPane::startText(const QString& status) {
   textLoaded_ = false;
   coloured_ = false;
   hoverPending_ = false;
+  progressBar_->setFormat(tr("Probing %p%"));
   progressBar_->setValue(0);
   progressBar_->setVisible(true);
   pathLabel_->setText(status);
@@ -314,6 +315,7 @@ bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void ExplorerPane::selectionChanged() {
+  colouringTimer_.start();
   updateLegend();
   if (neuronSelection().layer != orderLayer_) applyRowOrder();  // that layer's ranked neurons
   heatmap_->setSelectedRow(neuronSelection().neuron);
@@ -467,6 +469,17 @@ void ExplorerPane::onTrack(const ExplorerTrack& track) {
     view_->setValuesAt(static_cast<int>(track.begin), track.values);
   }
   emit valuesChanged();
+  // After the pass, a neuron whose values are not all cached fills in behind a progress bar
+  // (shown only when that takes longer than a moment).
+  if (!probing_) {
+    const bool slow =
+        !track.complete && colouringTimer_.isValid() && colouringTimer_.elapsed() > 200;
+    if (slow) {
+      progressBar_->setFormat(tr("Colouring %p%"));
+      progressBar_->setValue(static_cast<int>(std::lround(track.filled * progressBar_->maximum())));
+    }
+    progressBar_->setVisible(slow);
+  }
   if (track.complete && !coloured_) {
     coloured_ = true;
     emit colouringFinished();

@@ -5,6 +5,7 @@
 // file ends in an error box naming it.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QString>
 #include <QWidget>
 #include <memory>
@@ -64,6 +65,10 @@ class ExplorerPane : public QWidget {
   // Steps the neuron (wrapping within the layer) or the layer (clamped).
   void stepNeuron(int delta);
   void stepLayer(int delta);
+
+  // Memory for every neuron of the selected layer (ExplorerWorker::kCacheBudget by default);
+  // beyond it another neuron is replayed for the rest of the text.
+  void setCacheBudget(std::size_t bytes) { worker_->setCacheBudget(bytes); }
 
   ActivationTextView* view() const { return view_; }
   QLabel* hoverLabel() const { return hoverLabel_; }
@@ -132,5 +137,6 @@ class ExplorerPane : public QWidget {
   std::vector<cellscope::NeuronScore> ranking_;  // the finder's last ranking (heatmap order)
   int orderLayer_ = -1;                          // the layer that order was made for
   QTimer* plotTimer_ = nullptr;                  // coalesces plot updates
+  QElapsedTimer colouringTimer_;                 // since the last neuron change
   QLabel* hoverLabel_ = nullptr;
 };

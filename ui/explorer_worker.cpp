@@ -201,7 +201,7 @@ bool ExplorerWorker::switchNeuron(const NeuronSelection& neuron) {
   t.neuronError.clear();
   if (!t.cache || t.cache->layer() != neuron.layer || t.cache->quantity() != neuron.quantity) {
     t.cache = std::make_unique<cellscope::ActivationCache>(*t.probe, neuron.layer, neuron.quantity,
-                                                           kCacheBudget);
+                                                           budget_.load());
     t.matrixValid = false;
   }
   const int64_t n = t.probe->size();
@@ -268,6 +268,8 @@ void ExplorerWorker::emitTrack(bool force) {
     return;
   }
   track.complete = complete;
+  const auto blocks = static_cast<double>(t.filled.size());
+  track.filled = blocks > 0 ? 1.0 - static_cast<double>(t.unfilled) / blocks : 1.0;
   t.completeSent = complete;
   t.resetPending = false;
   t.dirtyBegin = t.dirtyEnd = -1;

@@ -37,6 +37,7 @@ struct ExplorerTrack {
   qint64 begin = 0;
   bool reset = false;
   bool complete = false;
+  double filled = 0.0;  // the fraction of the text that has this neuron's values now
   std::vector<float> values;
   QString error;
 };
@@ -93,6 +94,8 @@ class ExplorerWorker : public QObject {
   void select(const NeuronSelection& neuron);
   void setVisible(qint64 begin, qint64 end);
   void setHeatmapWanted(bool wanted) { heatmap_.store(wanted, std::memory_order_relaxed); }
+  // The activation cache's budget for caches made from now on (default kCacheBudget).
+  void setCacheBudget(std::size_t bytes) { budget_.store(bytes, std::memory_order_relaxed); }
 
   static constexpr int kTopPredictions = 5;
   // The most of the visible range worked on first (characters), and the cache's budget.
@@ -141,4 +144,5 @@ class ExplorerWorker : public QObject {
   std::atomic<quint64> selection_{0};  // packed NeuronSelection
   std::atomic<qint64> visibleBegin_{0}, visibleEnd_{0};
   std::atomic<bool> heatmap_{false};
+  std::atomic<std::size_t> budget_{kCacheBudget};
 };

@@ -347,3 +347,38 @@ TEST(ExplorerTest, ShiftClickExtendsTheSelectionKeepingItsFarEnd) {
   click(7, Qt::NoModifier);
   EXPECT_EQ(view->selection(), std::make_pair(7, 8));
 }
+
+// Beyond the cache, another neuron fills in behind a progress bar ("Colouring"), which goes away
+// once every character has the new neuron's values (equal to the engine's).
+TEST(ExplorerTest, ANeuronBeyondTheCacheFillsInBehindAProgressBar) {
+  Fixture f;
+  f.pane.setCacheBudget(1);  // nothing fits: every block is replayed
+  std::string longText;
+  while (longText.size() < 2000000) longText += kText;
+  const QString path = writeFile(f.dir, "long.txt", QByteArray::fromStdString(longText));
+  f.pane.show();
+  f.pane.openText(path);
+  ASSERT_TRUE(waitFor([&] { return !f.pane.isProbing() && f.pane.isColoured(); }, 60000));
+  EXPECT_FALSE(f.pane.progressBar()->isVisible());
+
+  NeuronSelection other = f.pane.neuronSelection();
+  other.neuron = (other.neuron + 1) % 12;
+  f.pane.setNeuronSelection(other);
+  ASSERT_TRUE(waitFor([&] {
+    return f.pane.progressBar()->isVisible() &&
+           f.pane.progressBar()->format().startsWith(QStringLiteral("Colouring"));
+  }));
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }, 60000));
+  EXPECT_FALSE(f.pane.progressBar()->isVisible());
+  // Spot checks against the engine over the whole long text.
+  const cellscope::Vocabulary vocab(f.file.vocabulary);
+  const std::vector<int32_t> ids = vocab.encode(longText);
+  cellscope::EncodedText encoded(vocab.size(), ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) encoded.set(i, ids[i]);
+  auto model = cellscope::model_from_file(f.file, "tiny");
+  cellscope::Probe probe(*model, encoded);
+  const std::vector<float> expected = probe.track(other.layer, other.neuron, other.quantity);
+  ASSERT_EQ(f.pane.values().size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); i += 99991)
+    EXPECT_EQ(f.pane.values()[i], expected[i]);
+}
