@@ -88,9 +88,10 @@ ActivationCache::Block* ActivationCache::block_for_write(int64_t index,
 void ActivationCache::record(const ChunkView& chunk) {
   const int64_t index = block_of(chunk.begin());
   Block* b = block_for_write(index, nullptr);
-  if (b == nullptr || b->filled == b->values.rows()) return;
+  if (b == nullptr || b->filled == b->values.rows()) return;  // complete blocks stay
   const int64_t offset = chunk.begin() - index * block_size_;
-  if (offset != b->filled) return;  // chunks arrive in order within a block; else skip
+  if (offset == 0) b->filled = 0;   // a block's first chunk (re)starts it: a replay cut short
+  if (offset != b->filled) return;  // left it partial. Chunks arrive in order within a block.
   b->values.middleRows(static_cast<Eigen::Index>(offset), chunk.steps()) =
       chunk.values(layer_, quantity_).transpose();
   b->filled += chunk.steps();

@@ -59,6 +59,12 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   progressBar_->setTextVisible(true);
   progressBar_->setFormat(tr("Probing %p%"));
   progressBar_->setVisible(false);
+  {
+    // Showing or hiding the bar must not move the text view (a relayout of a long text).
+    QSizePolicy policy = progressBar_->sizePolicy();
+    policy.setRetainSizeWhenHidden(true);
+    progressBar_->setSizePolicy(policy);
+  }
 
   selector_ = new NeuronSelector(QStringLiteral("explorer"));
   legendLabel_ = new QLabel;

@@ -164,7 +164,7 @@ void ExplorerWorker::start(ExplorerText loaded) {
   text->started = Clock::now();
   text->encoded = engine_->encode(loaded.text, &loaded.unknown);
   try {
-    text->probe = std::make_unique<cellscope::Probe>(*engine_->model, text->encoded);
+    text->probe = std::make_unique<cellscope::Probe>(*engine_->model, text->encoded, kProbeOptions);
   } catch (const std::exception& error) {
     loaded.error = tr("Cannot probe %1: %2").arg(loaded.path, QString::fromUtf8(error.what()));
     emit textLoaded(loaded);
@@ -217,24 +217,29 @@ bool ExplorerWorker::switchNeuron(const NeuronSelection& neuron) {
 
 // Fills block `index` of `track`: from the cache, or (unless fromCacheOnly) by a replay that
 // also offers the block to the cache (recorded only while the budget allows).
-void ExplorerWorker::fillBlock(int64_t index, bool fromCacheOnly) {
+bool ExplorerWorker::fillBlock(int64_t index, bool fromCacheOnly,
+                               const cellscope::ProgressFn& keepGoing) {
   Text& t = *text_;
-  if (t.filled[static_cast<std::size_t>(index)]) return;
+  if (t.filled[static_cast<std::size_t>(index)]) return true;
   cellscope::ActivationCache& cache = *t.cache;
   const int64_t b0 = index * cache.block_size();
   const int64_t b1 = std::min(t.probe->size(), b0 + cache.block_size());
   if (cache.has_block(index)) {
     cache.gather(t.neuron.neuron, b0, b1, t.track.data() + b0);
   } else {
-    if (fromCacheOnly) return;
+    if (fromCacheOnly) return false;
     const int neuron = t.neuron.neuron;
-    t.probe->replay(b0, b1, [&](const cellscope::ChunkView& chunk) {
-      if (chunk.begin() < b0 || chunk.begin() >= b1) return;
-      cache.record(chunk);
-      const auto row = chunk.values(cache.layer(), cache.quantity()).row(neuron);
-      for (int j = 0; j < chunk.steps(); ++j)
-        t.track[static_cast<std::size_t>(chunk.begin() + j)] = row(j);
-    });
+    const bool whole = t.probe->replay(
+        b0, b1,
+        [&](const cellscope::ChunkView& chunk) {
+          if (chunk.begin() < b0 || chunk.begin() >= b1) return;
+          cache.record(chunk);
+          const auto row = chunk.values(cache.layer(), cache.quantity()).row(neuron);
+          for (int j = 0; j < chunk.steps(); ++j)
+            t.track[static_cast<std::size_t>(chunk.begin() + j)] = row(j);
+        },
+        keepGoing);
+    if (!whole) return false;  // interrupted between two chunks: the block stays unfilled
   }
   // One contiguous dirty range per emission: a block away from it sends what is pending first
   // (else filling outward from the view would resend the growing span every slice).
@@ -243,6 +248,7 @@ void ExplorerWorker::fillBlock(int64_t index, bool fromCacheOnly) {
   --t.unfilled;
   t.dirtyBegin = t.dirtyBegin < 0 ? b0 : std::min(t.dirtyBegin, b0);
   t.dirtyEnd = std::max(t.dirtyEnd, b1);
+  return true;
 }
 
 void ExplorerWorker::emitTrack(bool force) {
@@ -362,16 +368,22 @@ void ExplorerWorker::step() {
       return selection_.load(std::memory_order_relaxed) != selectionAtStart ||
              visibleBegin_.load(std::memory_order_relaxed) != visibleAtStart;
     };
+    // Checked between chunks too (256 steps, ~6 ms at 2x256): a block is left unfinished.
+    const cellscope::ProgressFn keepGoing = [&](double) {
+      return wanted() == id && !interrupted();
+    };
     while (Clock::now() < deadline && wanted() == id && !interrupted()) {
       if (t.passed < blocks) {
         const int64_t index = t.passed;
+        bool done = true;
         if (t.filled[static_cast<std::size_t>(index)]) {
           // Cached already: replay anyway so the probe keeps the checkpoint after it.
           const int64_t b0 = index * cache.block_size();
-          t.probe->replay(b0, std::min(n, b0 + cache.block_size()), {});
+          done = t.probe->replay(b0, std::min(n, b0 + cache.block_size()), {}, keepGoing);
         } else {
-          fillBlock(index, false);
+          done = fillBlock(index, false, keepGoing);
         }
+        if (!done) break;
         ++t.passed;
         continue;
       }
@@ -386,7 +398,7 @@ void ExplorerWorker::step() {
           best = i;
         }
       }
-      fillBlock(best, false);
+      if (!fillBlock(best, false, keepGoing)) break;
     }
     if (heatmap_.load(std::memory_order_relaxed)) emitMatrix();
     emitTrack(false);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "generation_worker.h"  // NeuronSelection
+#include "probe.h"
 
 namespace cellscope {
 struct ModelFile;
@@ -101,6 +102,9 @@ class ExplorerWorker : public QObject {
   // The most of the visible range worked on first (characters), and the cache's budget.
   static constexpr qint64 kMaxVisible = 16384;
   static constexpr std::size_t kCacheBudget = std::size_t{192} << 20;
+  // Chunks of 256 steps; a kept state (and a cache block) every 512 characters: a view that jumps
+  // far replays at most ~512 characters before what it shows.
+  static constexpr cellscope::ProbeOptions kProbeOptions{256, 512};
 
  public slots:
   // Builds this worker's own model (and forgets the text); an invalid file is reported later.
@@ -133,7 +137,7 @@ class ExplorerWorker : public QObject {
   void schedule();
   NeuronSelection selection() const;
   bool switchNeuron(const NeuronSelection& neuron);
-  void fillBlock(int64_t index, bool fromCacheOnly);
+  bool fillBlock(int64_t index, bool fromCacheOnly, const cellscope::ProgressFn& keepGoing = {});
   void emitTrack(bool force);
   void emitMatrix();
   std::unique_ptr<Engine> engine_;

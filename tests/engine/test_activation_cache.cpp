@@ -94,6 +94,24 @@ TEST(ActivationCache, ARangeLargerThanTheBudgetKeepsAllItsBlocks) {
   EXPECT_TRUE(all == probe.window(100, 200, 1).of(0, Quantity::kHidden));
 }
 
+// A replay cut short between chunks leaves its block partial; the next replay restarts it.
+TEST(ActivationCache, ABlockLeftPartialIsRestartedByTheNextReplay) {
+  const TextAndModel m(CellType::kGru, 200, 10, 5, 2, 3);
+  Probe probe(*m.model, m.text, ProbeOptions{16, 64});
+  ActivationCache cache(probe, 1, Quantity::kHidden, std::size_t{1} << 20);
+  int chunks = 0;
+  EXPECT_FALSE(probe.replay(
+      64, 128, [&](const ChunkView& chunk) { cache.record(chunk); },
+      [&](double) { return ++chunks < 2; }));  // stops after two of the block's four chunks
+  EXPECT_FALSE(cache.has_block(1));
+  probe.replay(64, 128, [&](const ChunkView& chunk) { cache.record(chunk); });
+  ASSERT_TRUE(cache.has_block(1));
+  std::vector<float> got(64, kNaN);
+  cache.gather(4, 64, 128, got.data());
+  const std::vector<float> track = probe.track(1, 4, Quantity::kHidden);
+  EXPECT_EQ(got, std::vector<float>(track.begin() + 64, track.begin() + 128));
+}
+
 TEST(ActivationCache, CancelledEnsureReportsIt) {
   const TextAndModel m(CellType::kRnn, 200, 6, 4, 1, 8);
   Probe probe(*m.model, m.text, ProbeOptions{16, 32});
