@@ -13,28 +13,13 @@
 #include <cmath>
 
 #include "distribution_chart.h"
+#include "plot_palette.h"
 
 namespace {
 
 constexpr double kHalf = 0.5;  // a character's key ± half a step is its column
 
 }  // namespace
-
-void followPalette(QCustomPlot* plot, const QPalette& palette) {
-  const QColor text = palette.color(QPalette::Text);
-  QColor faint = text;
-  faint.setAlphaF(0.15f);
-  plot->setBackground(palette.brush(QPalette::Base));
-  for (QCPAxis* axis : plot->axisRect()->axes()) {
-    axis->setBasePen(QPen(text));
-    axis->setTickPen(QPen(text));
-    axis->setSubTickPen(QPen(text));
-    axis->setTickLabelColor(text);
-    axis->setLabelColor(text);
-    axis->grid()->setPen(QPen(faint, 0, Qt::DotLine));
-    axis->grid()->setZeroLinePen(QPen(faint, 0, Qt::SolidLine));
-  }
-}
 
 ActivationPlot::ActivationPlot(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("activationPlot"));

@@ -17,11 +17,6 @@ class QCPTextElement;
 class QCustomPlot;
 class QPalette;
 
-// Paints a QCustomPlot's background, axes, tick labels and grid in `palette`'s colours
-// (QCustomPlot draws white with black axes whatever the palette). Axes that are not visible are
-// coloured too, so showing one later needs no second call.
-void followPalette(QCustomPlot* plot, const QPalette& palette);
-
 class ActivationPlot : public QWidget {
   Q_OBJECT
 

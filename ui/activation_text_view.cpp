@@ -62,6 +62,7 @@ void ActivationTextView::setText(const std::u32string& text, const std::vector<f
   relayout();
   verticalScrollBar()->setValue(0);
   viewport()->update();
+  lastVisible_ = {-1, -1};  // a new text: its range is news even when the numbers are the same
   notifyVisible();
 }
 
@@ -209,17 +210,22 @@ void ActivationTextView::relayout() {
 // Recomputes the visual lines from line `line` (whose start stays) to the end of the text.
 void ActivationTextView::layoutFrom(std::size_t line) {
   lineStarts_.resize(line + 1);
-  const int cols = columns();
-  const auto n = static_cast<int>(text_.size());
+  wrapLines(text_, columns(), &lineStarts_);
+}
+
+void ActivationTextView::wrapLines(const std::u32string& text, int columns,
+                                   std::vector<int>* starts) {
+  columns = std::max(1, columns);
+  const auto n = static_cast<int>(text.size());
   int col = 0;
-  for (int i = lineStarts_.back(); i < n; ++i) {
-    if (col == cols) {
-      lineStarts_.push_back(i);
+  for (int i = starts->back(); i < n; ++i) {
+    if (col == columns) {
+      starts->push_back(i);
       col = 0;
     }
     ++col;
-    if (text_[static_cast<std::size_t>(i)] == U'\n') {
-      lineStarts_.push_back(i + 1);
+    if (text[static_cast<std::size_t>(i)] == U'\n') {
+      starts->push_back(i + 1);
       col = 0;
     }
   }

@@ -60,6 +60,11 @@ class ActivationTextView : public QAbstractScrollArea {
   void setMarkedRanges(const std::vector<std::pair<int, int>>& ranges);
   const std::vector<std::pair<int, int>>& markedRanges() const { return marks_; }
 
+  // The wrapping rule, shared with the PNG export: lines of `columns` cells, a newline ending its
+  // line after its own cell. Continues from starts->back() (a line start; *starts not empty),
+  // appending the start of every later line.
+  static void wrapLines(const std::u32string& text, int columns, std::vector<int>* starts);
+
   // The glyph a character is drawn with: ↵ for newline, → for tab, itself otherwise.
   static QString glyph(char32_t cp);
 

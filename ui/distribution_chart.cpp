@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "activation_text_view.h"
+#include "plot_palette.h"
 
 DistributionChart::DistributionChart(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("distributionChart"));
@@ -109,19 +110,7 @@ void DistributionChart::changeEvent(QEvent* event) {
 
 // QCustomPlot paints white with black axes whatever the palette: follow it instead.
 void DistributionChart::applyPalette() {
-  const QPalette pal = palette();
-  const QColor text = pal.color(QPalette::Text);
-  plot_->setBackground(pal.brush(QPalette::Base));
-  for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
-    axis->setBasePen(QPen(text));
-    axis->setTickPen(QPen(text));
-    axis->setSubTickPen(QPen(text));
-    axis->setTickLabelColor(text);
-    axis->setLabelColor(text);
-  }
-  QColor grid = text;
-  grid.setAlphaF(0.15f);
-  plot_->yAxis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
+  followPalette(plot_, palette());
   const QColor barColor(70, 130, 200);
   bars_->setPen(QPen(barColor.darker(130)));
   bars_->setBrush(barColor);

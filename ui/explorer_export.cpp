@@ -174,22 +174,14 @@ QByteArray toCsv(const ExportedText& exported) {
 }
 
 std::vector<QPoint> ImageLayout::gridPositions(const std::u32string& text, int columns) {
-  columns = std::max(1, columns);
+  std::vector<int> starts{0};
+  ActivationTextView::wrapLines(text, columns, &starts);  // the view's own rule
   std::vector<QPoint> positions;
   positions.reserve(text.size());
-  int line = 0;
-  int col = 0;
-  for (const char32_t cp : text) {
-    if (col == columns) {
-      ++line;
-      col = 0;
-    }
-    positions.emplace_back(col, line);
-    ++col;
-    if (cp == U'\n') {
-      ++line;
-      col = 0;
-    }
+  std::size_t line = 0;
+  for (int i = 0; i < static_cast<int>(text.size()); ++i) {
+    while (line + 1 < starts.size() && starts[line + 1] <= i) ++line;
+    positions.emplace_back(i - starts[line], static_cast<int>(line));
   }
   return positions;
 }

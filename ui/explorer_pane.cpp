@@ -30,13 +30,10 @@
 #include "neuron_heatmap.h"
 #include "neuron_selector.h"
 #include "vocabulary.h"
+#include "worker_model.h"
 #include "worker_thread.h"
 
 namespace {
-
-bool sameNeuron(const NeuronSelection& a, const NeuronSelection& b) {
-  return a.layer == b.layer && a.neuron == b.neuron && a.quantity == b.quantity;
-}
 
 QString swatch(QRgb rgb) {
   return QStringLiteral("<span style=\"background-color:%1\">&nbsp;&nbsp;&nbsp;</span>")
@@ -189,11 +186,7 @@ ExplorerPane::~ExplorerPane() {
 }
 
 void ExplorerPane::setModel(const cellscope::ModelFile& model) {
-  auto slim = std::make_shared<cellscope::ModelFile>();
-  slim->model = model.model;
-  slim->vocabulary = model.vocabulary;
-  slim->parameters = model.parameters;
-  model_ = slim;
+  model_ = workerModelFile(model);
   ++textId_;
   worker_->want(textId_);  // stops a pass over the old model
   heatmap_->clear();
@@ -437,10 +430,6 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   textLoaded_ = true;
   view_->setText(text.text);
   finder_->setText(text.text);
-  // The view may report the same range as before (no signal): tell the worker explicitly.
-  const auto [begin, end] = view_->visibleRange();
-  worker_->setVisible(begin, end);
-  wakeWorker();
   hovered_ = -1;
   hoverLabel_->clear();
   QString label = text.path;
@@ -455,7 +444,7 @@ void ExplorerPane::onProgress(quint64 textId, double fraction) {
 }
 
 void ExplorerPane::onTrack(const ExplorerTrack& track) {
-  if (track.textId != textId_ || !sameNeuron(track.neuron, neuronSelection())) return;
+  if (track.textId != textId_ || track.neuron != neuronSelection()) return;
   if (!track.error.isEmpty()) {
     hoverLabel_->setText(track.error);
     return;
@@ -503,7 +492,7 @@ void ExplorerPane::onProbed(const ExplorerProbeSummary& summary) {
 void ExplorerPane::onHover(const ExplorerHover& hover) {
   hoverPending_ = false;
   if (hover.textId != textId_) return;
-  if (hover.position != hovered_ || !sameNeuron(hover.neuron, neuronSelection())) {
+  if (hover.position != hovered_ || hover.neuron != neuronSelection()) {
     requestHover();  // the mouse moved on meanwhile
     return;
   }

@@ -7,7 +7,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QStringDecoder>
 #include <chrono>
 #include <exception>
 #include <limits>
@@ -16,6 +15,7 @@
 #include "checkpoint.h"
 #include "probe.h"
 #include "trainer.h"
+#include "utf8.h"
 #include "vocabulary.h"
 #include "worker_model.h"
 
@@ -67,11 +67,8 @@ NeuronSelection unpack(quint64 v) {
   return n;
 }
 
-bool sameNeuron(const NeuronSelection& a, const NeuronSelection& b) {
-  return a.layer == b.layer && a.neuron == b.neuron && a.quantity == b.quantity;
-}
-
-// Reads `path` as strict UTF-8; fills `text` or returns an error message naming the file.
+// Reads `path` as strict UTF-8 (the engine's decoder: an error names the file and the byte);
+// fills `text` or returns an error message naming the file.
 QString readText(const QString& path, std::u32string* text) {
   QFile file(path);
   if (!file.exists()) return ExplorerWorker::tr("Cannot open %1: no such file.").arg(path);
@@ -80,13 +77,13 @@ QString readText(const QString& path, std::u32string* text) {
   if (!file.open(QIODevice::ReadOnly))
     return ExplorerWorker::tr("Cannot open %1: %2").arg(path, file.errorString());
   const QByteArray bytes = file.readAll();
-  if (bytes.isEmpty()) return ExplorerWorker::tr("Cannot open %1: the file is empty.").arg(path);
-  QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-  const QString decoded = decoder.decode(bytes);
-  if (decoder.hasError())
-    return ExplorerWorker::tr("Cannot open %1: it is not valid UTF-8 text.").arg(path);
-  const QList<uint> ucs4 = decoded.toUcs4();
-  text->assign(ucs4.begin(), ucs4.end());
+  try {
+    *text = cellscope::utf8_decode(std::string_view(bytes.constData(), bytes.size()));
+  } catch (const cellscope::Utf8Error& error) {
+    return ExplorerWorker::tr("Cannot open %1: it is not valid UTF-8 text (at byte %2).")
+        .arg(path)
+        .arg(static_cast<qulonglong>(error.offset()));
+  }
   if (!text->empty() && text->front() == U'\uFEFF') text->erase(0, 1);  // byte-order mark
   if (text->empty()) return ExplorerWorker::tr("Cannot open %1: the file is empty.").arg(path);
   return {};
@@ -326,7 +323,7 @@ void ExplorerWorker::step() {
   try {
     const quint64 packed = selection_.load(std::memory_order_relaxed);
     const NeuronSelection wantedNeuron = unpack(packed);
-    if ((!t.hasNeuron || !sameNeuron(wantedNeuron, t.neuron)) && packed != t.rejected) {
+    if ((!t.hasNeuron || wantedNeuron != t.neuron) && packed != t.rejected) {
       if (!switchNeuron(wantedNeuron)) {
         // An invalid selection is reported once; the work goes on with the last valid neuron
         // (or, before any, one the model surely has), so the pass never stalls.

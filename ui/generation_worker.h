@@ -45,6 +45,11 @@ struct NeuronSelection {
   int layer = 0;
   int neuron = 0;
   cellscope::Quantity quantity = cellscope::Quantity::kHidden;
+
+  bool operator==(const NeuronSelection& o) const {
+    return layer == o.layer && neuron == o.neuron && quantity == o.quantity;
+  }
+  bool operator!=(const NeuronSelection& o) const { return !(*this == o); }
 };
 
 struct GenerationRequest {

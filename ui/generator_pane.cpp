@@ -29,6 +29,7 @@
 #include "checkpoint.h"
 #include "distribution_chart.h"
 #include "neuron_selector.h"
+#include "worker_model.h"
 
 namespace {
 
@@ -194,11 +195,7 @@ QWidget* GeneratorPane::createNeuronControls() {
 }
 
 void GeneratorPane::setModel(const cellscope::ModelFile& model) {
-  auto slim = std::make_shared<cellscope::ModelFile>();
-  slim->model = model.model;
-  slim->vocabulary = model.vocabulary;
-  slim->parameters = model.parameters;
-  model_ = slim;
+  model_ = workerModelFile(model);
   vocabulary_ = model.vocabulary;
   for (GenerationColumn* column : columns_) column->setModel(model_);
 

@@ -11,6 +11,8 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "plot_palette.h"
+
 namespace {
 
 constexpr double kPickPixels = 6.0;
@@ -143,17 +145,10 @@ void SaturationPlot::changeEvent(QEvent* event) {
 void SaturationPlot::applyPalette() {
   const QPalette pal = palette();
   const QPen text(pal.color(QPalette::Text));
-  plot_->setBackground(pal.brush(QPalette::Base));
+  followPalette(plot_, pal);
   plot_->legend->setBrush(pal.brush(QPalette::Base));
   plot_->legend->setTextColor(text.color());
   plot_->legend->setBorderPen(text);
-  for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
-    axis->setBasePen(text);
-    axis->setTickPen(text);
-    axis->setSubTickPen(text);
-    axis->setTickLabelColor(text.color());
-    axis->setLabelColor(text.color());
-  }
   QColor edge = text.color();
   edge.setAlphaF(0.5f);
   triangle_->setPen(QPen(edge, 1, Qt::DashLine));

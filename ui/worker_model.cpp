@@ -7,6 +7,15 @@
 #include "checkpoint.h"
 #include "trainer.h"
 
+std::shared_ptr<const cellscope::ModelFile> workerModelFile(const cellscope::ModelFile& file) {
+  auto slim = std::make_shared<cellscope::ModelFile>();
+  slim->model = file.model;
+  slim->train = file.train;
+  slim->vocabulary = file.vocabulary;
+  slim->parameters = file.parameters;
+  return slim;
+}
+
 QString WorkerModel::load(const cellscope::ModelFile& file) {
   try {
     vocabulary = cellscope::Vocabulary(file.vocabulary);

@@ -17,6 +17,10 @@ namespace cellscope {
 struct ModelFile;
 }
 
+// The part of a model file a worker needs (configuration, vocabulary, parameters), shared and
+// immutable: without the optimizer moments, histories and samples of a training file.
+std::shared_ptr<const cellscope::ModelFile> workerModelFile(const cellscope::ModelFile& file);
+
 struct WorkerModel {
   cellscope::Vocabulary vocabulary;
   std::unique_ptr<cellscope::Model<float>> model;
