@@ -19,6 +19,7 @@
 
 #include "checkpoint.h"
 #include "config.h"
+#include "plot_palette.h"
 
 namespace {
 
@@ -122,6 +123,7 @@ void ModelOverviewPane::createPlot() {
   plot_->setObjectName(QStringLiteral("lossPlot"));
   plot_->setMinimumSize(320, 200);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  keepFollowingPalette(plot_);
 
   trainGraph_ = plot_->addGraph();
   trainGraph_->setName(tr("Training loss"));

@@ -3,6 +3,32 @@
 
 #include <qcustomplot.h>
 
+#include <QEvent>
+
+namespace {
+
+class PaletteFollower : public QObject {
+ public:
+  explicit PaletteFollower(QCustomPlot* plot) : QObject(plot), plot_(plot) { apply(); }
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    if (watched == plot_ && event->type() == QEvent::PaletteChange) apply();
+    return false;
+  }
+
+ private:
+  void apply() {
+    const QPalette palette = plot_->palette();
+    followPalette(plot_, palette);
+    plot_->legend->setBrush(palette.brush(QPalette::Base));
+    plot_->legend->setTextColor(palette.color(QPalette::Text));
+    plot_->legend->setBorderPen(QPen(palette.color(QPalette::Text)));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  }
+  QCustomPlot* plot_;
+};
+
+}  // namespace
+
 void followPalette(QCustomPlot* plot, const QPalette& palette) {
   const QColor text = palette.color(QPalette::Text);
   QColor faint = text;
@@ -17,4 +43,8 @@ void followPalette(QCustomPlot* plot, const QPalette& palette) {
     axis->grid()->setPen(QPen(faint, 0, Qt::DotLine));
     axis->grid()->setZeroLinePen(QPen(faint, 0, Qt::SolidLine));
   }
+}
+
+void keepFollowingPalette(QCustomPlot* plot) {
+  plot->installEventFilter(new PaletteFollower(plot));
 }

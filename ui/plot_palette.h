@@ -8,3 +8,6 @@ class QCustomPlot;
 class QPalette;
 
 void followPalette(QCustomPlot* plot, const QPalette& palette);
+// For plots with nothing else to recolour: followPalette() now and on every palette change
+// (and the legend's box and text too).
+void keepFollowingPalette(QCustomPlot* plot);

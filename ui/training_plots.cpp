@@ -13,6 +13,8 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "plot_palette.h"
+
 namespace {
 
 QCustomPlot* makePlot(const QString& xLabel, const QString& yLabel) {
@@ -25,6 +27,7 @@ QCustomPlot* makePlot(const QString& xLabel, const QString& yLabel) {
   QFont font = plot->legend->font();
   font.setPointSizeF(font.pointSizeF() * 0.85);
   plot->legend->setFont(font);
+  keepFollowingPalette(plot);  // e.g. View → Theme → Dark
   return plot;
 }
 

@@ -19,6 +19,7 @@
 #include "activation_plot.h"
 #include "color_map.h"
 #include "neuron_heatmap.h"
+#include "plot_palette.h"
 #include "ui_test_util.h"
 
 namespace {
@@ -248,4 +249,18 @@ TEST(NeuronHeatmapTest, ManyRowsShareASmallStripAndStillMapToTheirNeuron) {
     EXPECT_LT(row.height(), 1.0);
     EXPECT_EQ(heatmap.neuronAt(row.center()), neuron);
   }
+}
+
+// Plots with nothing else to recolour (the Train and Model tabs) follow a palette change too.
+TEST(PlotPaletteTest, KeepFollowingPaletteRecoloursOnAPaletteChange) {
+  QCustomPlot plot;
+  keepFollowingPalette(&plot);
+  plot.resize(200, 120);
+  QPalette dark = plot.palette();
+  dark.setColor(QPalette::Base, QColor(20, 20, 24));
+  dark.setColor(QPalette::Text, QColor(230, 230, 230));
+  plot.setPalette(dark);
+  plot.replot();
+  EXPECT_EQ(plot.grab().toImage().pixelColor(1, 1), QColor(20, 20, 24));
+  EXPECT_EQ(plot.xAxis->tickLabelColor(), QColor(230, 230, 230));
 }
