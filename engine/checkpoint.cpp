@@ -1,8 +1,7 @@
-// The .csm model file: serialisation, validation and the atomic save (NAME.tmp, fsync, rename).
-// Invariants: the reader checks every length against the bytes that remain before allocating, so
-// memory use is bounded by the file size; every failure is an Error that starts with the path.
-// PARM is written last, so a file cut at any point fails to parse even without the CRC check;
-// unknown section tags are skipped, known sections must be consumed exactly.
+// The .csm model file: serialisation through the section table, validation, and the atomic
+// save (NAME.tmp, fsync, rename). Invariants: lengths are checked against the bytes that remain
+// before any allocation, so memory use is bounded by the file size; every failure is an Error
+// that starts with the path; unknown sections are skipped, known ones consumed exactly.
 #include "checkpoint.h"
 
 #include <fcntl.h>
@@ -10,14 +9,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <limits>
-#include <type_traits>
 #include <utility>
 
+#include "checkpoint_codec.h"
+#include "checkpoint_sections.h"
 #include "error.h"
 
 namespace cellscope {
@@ -33,6 +31,11 @@ static_assert(sizeof(char32_t) == 4, "char32_t must be 4 bytes");
 
 namespace {
 
+using csm::format_code_point;
+using csm::format_double;
+using csm::read_le32;
+using csm::tag_name;
+
 constexpr char kMagic[4] = {'C', 'S', 'M', '1'};
 constexpr std::size_t kHeaderBytes = 8;          // magic + version
 constexpr std::size_t kCrcBytes = 4;             // trailing CRC-32
@@ -44,281 +47,18 @@ constexpr int32_t kMaxVocabSize = 1 << 21;
 constexpr int32_t kMaxHiddenSize = 16384;
 constexpr int32_t kMaxLayers = 64;
 
-constexpr uint32_t make_tag(const char (&name)[5]) {
-  return uint32_t(uint8_t(name[0])) | uint32_t(uint8_t(name[1])) << 8 |
-         uint32_t(uint8_t(name[2])) << 16 | uint32_t(uint8_t(name[3])) << 24;
-}
-
-constexpr uint32_t kTagConfig = make_tag("CONF");
-constexpr uint32_t kTagVocabulary = make_tag("VOCB");
-constexpr uint32_t kTagParameters = make_tag("PARM");
-constexpr uint32_t kTagOptimizer = make_tag("OPTM");
-constexpr uint32_t kTagProgress = make_tag("PROG");
-constexpr uint32_t kTagTrainHistory = make_tag("THST");
-constexpr uint32_t kTagValHistory = make_tag("VHST");
-constexpr uint32_t kTagSamples = make_tag("SMPL");
-constexpr uint32_t kTagCorpus = make_tag("CORP");
-
-// Bytes each record occupies at least in the file (bounds the count before reserving).
-constexpr std::size_t kLossPointBytes = 8 + 8 + 8 + 8;
-constexpr std::size_t kSampleMinBytes = 8 + 8 + 8 + 8;  // iteration, val_loss, temperature, len
-
-std::string tag_name(uint32_t tag) {
-  std::string name;
-  for (int i = 0; i < 4; ++i) {
-    const char c = char((tag >> (8 * i)) & 0xFF);
-    if (c < 0x20 || c > 0x7E) {
-      char hex[16];
-      std::snprintf(hex, sizeof hex, "0x%08X", unsigned(tag));
-      return hex;
-    }
-    name += c;
-  }
-  return name;
-}
-
-std::string format_double(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-std::string format_code_point(char32_t cp) {
-  char text[16];
-  std::snprintf(text, sizeof text, "U+%04X", unsigned(cp));
-  return text;
-}
-
-constexpr std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t n = 0; n < 256; ++n) {
-    uint32_t c = n;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[n] = c;
-  }
-  return table;
-}
-
-constexpr std::array<uint32_t, 256> kCrcTable = make_crc_table();
-
-uint32_t read_le32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writer: appends little-endian values to a growing image; sections are patched with their size.
-
-class Writer {
- public:
-  void bytes(const void* data, std::size_t size) {
-    out_.append(static_cast<const char*>(data), size);
-  }
-  void u8(uint8_t v) { bytes(&v, 1); }
-  void u32(uint32_t v) { bytes(&v, 4); }
-  void u64(uint64_t v) { bytes(&v, 8); }
-  void i32(int32_t v) { bytes(&v, 4); }
-  void i64(int64_t v) { bytes(&v, 8); }
-  void f64(double v) { bytes(&v, 8); }
-  void str(const std::string& s) {
-    u64(s.size());
-    bytes(s.data(), s.size());
-  }
-  void floats(const std::vector<float>& v) {
-    u64(v.size());
-    bytes(v.data(), v.size() * sizeof(float));
-  }
-
-  std::size_t begin_section(uint32_t tag) {
-    u32(tag);
-    const std::size_t at = out_.size();
-    u64(0);  // patched by end_section
-    return at;
-  }
-  void end_section(std::size_t at) {
-    const uint64_t length = out_.size() - (at + 8);
-    std::memcpy(&out_[at], &length, 8);
-  }
-
-  std::string& out() { return out_; }
-
- private:
-  std::string out_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Reader: a cursor over one section's payload. Every read and every declared count is checked
-// against the bytes remaining before anything is copied or allocated.
-
-class Reader {
- public:
-  Reader(const std::string& path, uint32_t tag, const char* data, std::size_t size)
-      : path_(path), section_(tag_name(tag)), data_(data), size_(size) {}
-
-  std::size_t remaining() const { return size_ - pos_; }
-
-  const char* take(std::size_t n, const char* what) {
-    if (n > remaining()) {
-      fail("truncated file (section " + section_ + ": " + what + " needs " + std::to_string(n) +
-           " bytes, " + std::to_string(remaining()) + " remain)");
-    }
-    const char* p = data_ + pos_;
-    pos_ += n;
-    return p;
-  }
-
-  template <typename T>
-  T value(const char* what) {
-    static_assert(std::is_trivially_copyable<T>::value, "raw values only");
-    T v;
-    std::memcpy(&v, take(sizeof(T), what), sizeof(T));
-    return v;
-  }
-  uint32_t u32(const char* what) { return value<uint32_t>(what); }
-  uint64_t u64(const char* what) { return value<uint64_t>(what); }
-  int32_t i32(const char* what) { return value<int32_t>(what); }
-  int64_t i64(const char* what) { return value<int64_t>(what); }
-  double f64(const char* what) { return value<double>(what); }
-  bool boolean(const char* what) {
-    const uint8_t v = value<uint8_t>(what);
-    if (v > 1) fail(std::string("invalid ") + what + " " + std::to_string(v) + " (must be 0 or 1)");
-    return v == 1;
-  }
-
-  // Reads a u64 element count and checks that `count` elements of at least `min_bytes` each fit
-  // in what remains of the section.
-  std::size_t count(std::size_t min_bytes, const char* what) {
-    const uint64_t n = u64(what);
-    if (n > remaining() / min_bytes) {
-      fail("section " + section_ + " declares " + std::to_string(n) + " " + what + " but only " +
-           std::to_string(remaining()) + " bytes remain");
-    }
-    return std::size_t(n);
-  }
-
-  std::string str(const char* what) {
-    const std::size_t n = count(1, what);
-    const char* p = take(n, what);
-    return std::string(p, n);
-  }
-
-  std::vector<float> floats(const char* what) {
-    const std::size_t n = count(sizeof(float), what);
-    const char* p = take(n * sizeof(float), what);
-    std::vector<float> v(n);
-    if (n > 0) std::memcpy(v.data(), p, n * sizeof(float));
-    return v;
-  }
-
-  void expect_end() {
-    if (remaining() != 0) {
-      fail("section " + section_ + " has " + std::to_string(remaining()) +
-           " unexpected trailing bytes");
-    }
-  }
-
-  [[noreturn]] void fail(const std::string& cause) const { throw Error(path_ + ": " + cause); }
-
- private:
-  const std::string& path_;
-  std::string section_;
-  const char* data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Sections.
-
-void write_config(Writer& w, const ModelConfig& m, const TrainConfig& t) {
-  w.i32(static_cast<int32_t>(m.cell));
-  w.i32(m.vocab_size);
-  w.i32(m.hidden_size);
-  w.i32(m.num_layers);
-  w.f64(m.dropout);
-
-  w.i32(t.seq_length);
-  w.i32(t.bptt_every);
-  w.i32(t.bptt_length);
-  w.i32(t.batch_size);
-  w.u8(t.reset_state ? 1 : 0);
-  w.i32(static_cast<int32_t>(t.optimizer));
-  w.f64(t.learning_rate);
-  w.f64(t.lr_decay);
-  w.i32(t.lr_decay_after);
-  w.f64(t.grad_clip);
-  w.i32(static_cast<int32_t>(t.clip_mode));
-  w.f64(t.val_frac);
-  w.i64(t.max_epochs);
-  w.i64(t.max_iters);
-  w.f64(t.max_seconds);
-  w.i64(t.eval_every);
-  w.i64(t.checkpoint_every);
-  w.i64(t.sample_every);
-  w.i32(t.sample_length);
-  w.f64(t.sample_temperature);
-  w.u64(t.seed);
-}
-
-void read_config(Reader& r, ModelConfig& m, TrainConfig& t) {
-  m.cell = static_cast<CellType>(r.i32("cell"));
-  m.vocab_size = r.i32("vocab_size");
-  m.hidden_size = r.i32("hidden_size");
-  m.num_layers = r.i32("num_layers");
-  m.dropout = r.f64("dropout");
-
-  t.seq_length = r.i32("seq_length");
-  t.bptt_every = r.i32("bptt_every");
-  t.bptt_length = r.i32("bptt_length");
-  t.batch_size = r.i32("batch_size");
-  t.reset_state = r.boolean("reset_state");
-  t.optimizer = static_cast<OptimizerType>(r.i32("optimizer"));
-  t.learning_rate = r.f64("learning_rate");
-  t.lr_decay = r.f64("lr_decay");
-  t.lr_decay_after = r.i32("lr_decay_after");
-  t.grad_clip = r.f64("grad_clip");
-  t.clip_mode = static_cast<ClipMode>(r.i32("clip_mode"));
-  t.val_frac = r.f64("val_frac");
-  t.max_epochs = r.i64("max_epochs");
-  t.max_iters = r.i64("max_iters");
-  t.max_seconds = r.f64("max_seconds");
-  t.eval_every = r.i64("eval_every");
-  t.checkpoint_every = r.i64("checkpoint_every");
-  t.sample_every = r.i64("sample_every");
-  t.sample_length = r.i32("sample_length");
-  t.sample_temperature = r.f64("sample_temperature");
-  t.seed = r.u64("seed");
-}
-
-void write_history(Writer& w, const std::vector<LossPoint>& history) {
-  w.u64(history.size());
-  for (const LossPoint& p : history) {
-    w.i64(p.iteration);
-    w.f64(p.epoch);
-    w.f64(p.seconds);
-    w.f64(p.loss);
-  }
-}
-
-std::vector<LossPoint> read_history(Reader& r) {
-  const std::size_t n = r.count(kLossPointBytes, "loss points");
-  std::vector<LossPoint> history(n);
-  for (LossPoint& p : history) {
-    p.iteration = r.i64("iteration");
-    p.epoch = r.f64("epoch");
-    p.seconds = r.f64("seconds");
-    p.loss = r.f64("loss");
-  }
-  return history;
-}
-
 // Returns the first problem with the values (empty when they are fine).
 std::string find_invalid(const ModelFile& f) {
   const ModelConfig& m = f.model;
   const TrainConfig& t = f.train;
   const int32_t cell = static_cast<int32_t>(m.cell);
   if (cell < 0 || cell > 2) return "unknown cell type " + std::to_string(cell);
+  if (m.gru_reset_after && m.cell != CellType::kGru) {
+    return "gru_reset_after is set for a " + to_string(m.cell) + " model (GRU only)";
+  }
+  if (m.rnn_relu && m.cell != CellType::kRnn) {
+    return "rnn_relu is set for a " + to_string(m.cell) + " model (vanilla RNN only)";
+  }
   if (m.vocab_size < 1 || m.vocab_size > kMaxVocabSize) {
     return "vocab_size " + std::to_string(m.vocab_size) + " is out of range (1.." +
            std::to_string(kMaxVocabSize) + ")";
@@ -402,77 +142,18 @@ std::string directory_of(const std::string& path) {
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-
-uint32_t crc32(const void* data, std::size_t size, uint32_t crc) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  crc = ~crc;
-  for (std::size_t i = 0; i < size; ++i) crc = kCrcTable[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
-
 namespace detail {
 
 std::string serialize_model(const ModelFile& file) {
-  Writer w;
+  csm::Writer w;
   w.bytes(kMagic, sizeof kMagic);
   w.u32(kModelFileVersion);
-
-  std::size_t at = w.begin_section(kTagConfig);
-  write_config(w, file.model, file.train);
-  w.end_section(at);
-
-  at = w.begin_section(kTagVocabulary);
-  w.u64(file.vocabulary.size());
-  for (char32_t cp : file.vocabulary) w.u32(uint32_t(cp));
-  w.end_section(at);
-
-  at = w.begin_section(kTagOptimizer);
-  w.i64(file.optimizer_steps);
-  w.floats(file.optimizer_state);
-  w.end_section(at);
-
-  const TrainingProgress& p = file.progress;
-  at = w.begin_section(kTagProgress);
-  w.i64(p.iteration);
-  w.i64(p.epoch);
-  w.i64(p.cursor);
-  w.f64(p.learning_rate);
-  w.f64(p.seconds);
-  w.str(p.rng_state);
-  w.i32(p.carried_batch);
-  w.floats(p.carried_state);
-  w.end_section(at);
-
-  at = w.begin_section(kTagTrainHistory);
-  write_history(w, file.train_history);
-  w.end_section(at);
-
-  at = w.begin_section(kTagValHistory);
-  write_history(w, file.val_history);
-  w.end_section(at);
-
-  at = w.begin_section(kTagSamples);
-  w.u64(file.samples.size());
-  for (const SampleRecord& s : file.samples) {
-    w.i64(s.iteration);
-    w.f64(s.val_loss);
-    w.f64(s.temperature);
-    w.str(s.text);
+  for (const csm::Section& section : csm::section_table()) {
+    if (section.present && !section.present(file)) continue;
+    const std::size_t at = w.begin_section(section.tag);
+    section.write(w, file);
+    w.end_section(at);
   }
-  w.end_section(at);
-
-  at = w.begin_section(kTagCorpus);
-  w.u64(file.corpus_paths.size());
-  for (const std::string& path : file.corpus_paths) w.str(path);
-  w.str(file.corpus_glob);
-  w.end_section(at);
-
-  // Last on purpose: a file cut anywhere loses (part of) a required section.
-  at = w.begin_section(kTagParameters);
-  w.floats(file.parameters);
-  w.end_section(at);
-
   std::string& out = w.out();
   w.u32(crc32(out.data(), out.size()));
   return std::move(out);
@@ -501,15 +182,9 @@ ModelFile parse_model_bytes(const std::string& path, const std::string& bytes, b
     fail("checksum mismatch: the file is corrupted");
   }
 
+  const std::vector<csm::Section>& table = csm::section_table();
+  std::vector<bool> seen(table.size(), false);
   ModelFile file;
-  bool have_config = false, have_vocabulary = false, have_parameters = false;
-  bool have_optimizer = false, have_progress = false, have_train = false, have_val = false,
-       have_samples = false, have_corpus = false;
-  auto first_time = [&fail](bool& seen, uint32_t tag) {
-    if (seen) fail("section " + tag_name(tag) + " appears twice");
-    seen = true;
-  };
-
   std::size_t pos = kHeaderBytes;
   while (pos < end) {
     const std::size_t left = end - pos;
@@ -525,65 +200,22 @@ ModelFile parse_model_bytes(const std::string& path, const std::string& bytes, b
       fail("truncated file (section " + tag_name(tag) + " declares " + std::to_string(length) +
            " bytes, " + std::to_string(end - pos) + " remain)");
     }
-    Reader r(path, tag, data + pos, std::size_t(length));
+    csm::Reader r(path, tag, data + pos, std::size_t(length));
     pos += std::size_t(length);
 
-    if (tag == kTagConfig) {
-      first_time(have_config, tag);
-      read_config(r, file.model, file.train);
-    } else if (tag == kTagVocabulary) {
-      first_time(have_vocabulary, tag);
-      const std::size_t n = r.count(4, "characters");
-      file.vocabulary.resize(n);
-      for (char32_t& cp : file.vocabulary) cp = char32_t(r.u32("character"));
-    } else if (tag == kTagParameters) {
-      first_time(have_parameters, tag);
-      file.parameters = r.floats("parameters");
-    } else if (tag == kTagOptimizer) {
-      first_time(have_optimizer, tag);
-      file.optimizer_steps = r.i64("optimizer_steps");
-      file.optimizer_state = r.floats("optimizer values");
-    } else if (tag == kTagProgress) {
-      first_time(have_progress, tag);
-      TrainingProgress& p = file.progress;
-      p.iteration = r.i64("iteration");
-      p.epoch = r.i64("epoch");
-      p.cursor = r.i64("cursor");
-      p.learning_rate = r.f64("learning_rate");
-      p.seconds = r.f64("seconds");
-      p.rng_state = r.str("rng_state bytes");
-      p.carried_batch = r.i32("carried_batch");
-      p.carried_state = r.floats("carried_state values");
-    } else if (tag == kTagTrainHistory) {
-      first_time(have_train, tag);
-      file.train_history = read_history(r);
-    } else if (tag == kTagValHistory) {
-      first_time(have_val, tag);
-      file.val_history = read_history(r);
-    } else if (tag == kTagSamples) {
-      first_time(have_samples, tag);
-      const std::size_t n = r.count(kSampleMinBytes, "samples");
-      file.samples.resize(n);
-      for (SampleRecord& s : file.samples) {
-        s.iteration = r.i64("sample iteration");
-        s.val_loss = r.f64("sample val_loss");
-        s.temperature = r.f64("sample temperature");
-        s.text = r.str("sample text bytes");
-      }
-    } else if (tag == kTagCorpus) {
-      first_time(have_corpus, tag);
-      file.corpus_paths.resize(r.count(8, "corpus paths"));
-      for (std::string& path : file.corpus_paths) path = r.str("corpus path bytes");
-      file.corpus_glob = r.str("corpus glob bytes");
-    } else {
-      continue;  // unknown section from a newer writer of this version: skipped
-    }
+    const auto row = std::find_if(table.begin(), table.end(),
+                                  [tag](const csm::Section& s) { return s.tag == tag; });
+    if (row == table.end()) continue;  // unknown section from a newer writer of this version
+    const std::size_t index = std::size_t(row - table.begin());
+    if (seen[index]) fail("section " + tag_name(tag) + " appears twice");
+    seen[index] = true;
+    row->read(r, file);
     r.expect_end();
   }
 
-  if (!have_config) fail("missing section CONF");
-  if (!have_vocabulary) fail("missing section VOCB");
-  if (!have_parameters) fail("missing section PARM");
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (table[i].required && !seen[i]) fail("missing section " + tag_name(table[i].tag));
+  }
   const std::string invalid = find_invalid(file);
   if (!invalid.empty()) fail(invalid);
   return file;

@@ -25,6 +25,10 @@ struct ModelConfig {
   int32_t hidden_size = 128;  // H, the same for every layer
   int32_t num_layers = 2;     // L
   double dropout = 0.0;       // between layers and before the output layer, training only
+  // Cell variants that PyTorch models use; recorded in the .csm's optional CVAR section, so
+  // files without it load as the defaults.
+  bool gru_reset_after = false;  // GRU: n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), PyTorch's
+  bool rnn_relu = false;         // vanilla RNN: relu instead of tanh (nn.RNN nonlinearity='relu')
 };
 
 struct TrainConfig {
