@@ -44,7 +44,7 @@ ParamLayout build_layout(const ModelConfig& c, Blocks* blocks) {
     const int D = l == 0 ? c.vocab_size : H;
     const std::string p = "l" + std::to_string(l) + ".";
     blocks->Wx.push_back(layout.add(p + "Wx", G * H, D));
-    blocks->Wh.push_back(layout.add(p + "Wh", G * H, H));
+    blocks->Wh.push_back(layout.add(p + "Wh", G * H, recurrent_cols(c)));
     blocks->b.push_back(layout.add(p + "b", G * H, 1));
   }
   blocks->out_W = layout.add("out.W", c.vocab_size, H);
@@ -53,12 +53,12 @@ ParamLayout build_layout(const ModelConfig& c, Blocks* blocks) {
 }
 
 template <typename S>
-std::unique_ptr<Cell<S>> make_cell(CellType type) {
-  switch (type) {
+std::unique_ptr<Cell<S>> make_cell(const ModelConfig& config) {
+  switch (config.cell) {
     case CellType::kRnn:
-      return std::make_unique<RnnCell<S>>();
+      return std::make_unique<RnnCell<S>>(config.rnn_relu);
     case CellType::kGru:
-      return std::make_unique<GruCell<S>>();
+      return std::make_unique<GruCell<S>>(config.gru_reset_after);
     case CellType::kLstm:
       return std::make_unique<LstmCell<S>>();
   }
@@ -99,7 +99,7 @@ Model<S>::Model(const ModelConfig& config) : config_(config) {
   out_b_ = blocks.out_b;
   params_ = FlatBuffer<S>(layout_);
   grads_ = FlatBuffer<S>(layout_);
-  cell_ = make_cell<S>(config_.cell);
+  cell_ = make_cell<S>(config_);
 }
 
 template <typename S>
@@ -112,6 +112,7 @@ void Model<S>::init_params(uint64_t seed) {
     auto b = param(lb.b);
     b.setZero();
     if (config_.cell == CellType::kLstm) b.middleRows(H, H).setConstant(S(1));
+    if (recurrent_cols(config_) > H) param(lb.Wh).col(H).setZero();  // a bias too
   }
   param(out_b_).setZero();
 }
@@ -358,7 +359,7 @@ void Model<S>::backward(std::vector<std::vector<double>>* dh_norms) {
     auto& dc_carry = dstate_init_.c[ul];
     dh_carry.setZero();
     if (cell_->has_cell_state()) dc_carry.setZero();
-    const ConstMatMap<S> Wh(param(lb.Wh).data(), GH, H);
+    const ConstMatMap<S> Wh(param(lb.Wh).data(), GH, param(lb.Wh).cols());
     const ConstMatMap<S> Wx(param(lb.Wx).data(), GH, param(lb.Wx).cols());
     for (auto& v : dh_sq_) std::fill(v.begin(), v.end(), 0.0);
     parallel_ranges(B, 1, [&](int64_t b0, int64_t b1, int part) {

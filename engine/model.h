@@ -1,7 +1,8 @@
 // Model: a stack of L recurrent layers over one-hot character input, a linear output layer and
 // softmax cross-entropy. Parameters and gradients are flat buffers over one ParamLayout:
 //   per layer l: "l<l>.Wx" (G*H × D), "l<l>.Wh" (G*H × H), "l<l>.b" (G*H × 1); then
-//   "out.W" (V × H), "out.b" (V × 1).
+//   "out.W" (V × H), "out.b" (V × 1). The reset-after GRU's Wh is (3H × (H+1)): its last
+//   column is the recurrent bias (see gru_cell.h). The relu RNN has the tanh RNN's layout.
 // Layer 0's input projection is a column gather of Wx (one-hot input, never a matmul).
 // forward() keeps the caches backward() needs; both work on chunks of T steps × B streams with
 // ids laid out t-major (index t*B + b). Dropout (inverted) applies to every layer's output on

@@ -1,4 +1,5 @@
-// Vanilla RNN forward/backward over a chunk: dpre_t = (dh_above_t + dh_next)∘(1 - h_t²),
+// Vanilla RNN forward/backward over a chunk: dpre_t = (dh_above_t + dh_next)∘(1 - h_t²)
+// (relu form: ∘[h_t > 0]),
 // dh_prev = Uᵀ dpre_t. The gates cache holds h_t too (post-tanh), kept for uniformity.
 #include "rnn_cell.h"
 
@@ -13,7 +14,11 @@ void RnnCell<S>::forward(const ConstMatMap<S>& Wh, int t0, int t1, int B, int b0
     const int col = t * B + b0;
     auto pre = cache.gates.middleCols(col, nb);  // (H × nb)
     matmul<S>(pre, Wh, false, cache.h.middleCols(col, nb), false, true);
-    pre = pre.array().tanh().matrix();
+    if (relu_) {
+      pre = pre.array().max(S(0)).matrix();
+    } else {
+      pre = pre.array().tanh().matrix();
+    }
     cache.h.middleCols(col + B, nb) = pre;
   }
 }
@@ -30,7 +35,11 @@ void RnnCell<S>::backward(const Mat<S>& dh_above, const ConstMatMap<S>& Wh, int 
     if (dh_sq) dh_sq[t] += static_cast<double>(dh.squaredNorm());
     const auto h = cache.gates.middleCols(col, nb).array();
     auto d = dpre.middleCols(col, nb);
-    d.array() = dh.array() * (S(1) - h * h);
+    if (relu_) {
+      d.array() = (h > S(0)).select(dh.array(), S(0));
+    } else {
+      d.array() = dh.array() * (S(1) - h * h);
+    }
     matmul<S>(dh_next, Wh, true, d, false);
   }
 }

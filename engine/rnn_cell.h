@@ -1,4 +1,5 @@
-// Vanilla RNN cell (Elman): h = tanh(W x + U h + b). One gate row block: [0,H) = h.
+// Vanilla RNN cell (Elman): h = tanh(W x + U h + b), or relu(...) in the relu form (PyTorch's
+// nn.RNN(nonlinearity='relu')). One gate row block: [0,H) = h.
 #pragma once
 
 #include "cell.h"
@@ -8,6 +9,8 @@ namespace cellscope {
 template <typename S>
 class RnnCell final : public Cell<S> {
  public:
+  explicit RnnCell(bool relu = false) : relu_(relu) {}
+  bool relu() const { return relu_; }
   CellType type() const override { return CellType::kRnn; }
   int gate_count() const override { return 1; }
   void forward(const ConstMatMap<S>& Wh, int t0, int t1, int B, int b0, int nb,
@@ -17,6 +20,9 @@ class RnnCell final : public Cell<S> {
                 CellScratch<S>& scratch, double* dh_sq) const override;
   void accumulate_dWh(const Mat<S>& dpre, const LayerCache<S>& cache, int T, int B, MatMap<S> dWh,
                       int r0, int nr) const override;
+
+ private:
+  bool relu_;
 };
 
 }  // namespace cellscope
