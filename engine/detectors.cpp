@@ -1,119 +1,32 @@
-// Detectors over code points. Each is one left-to-right scan (the URL and LaTeX ones look a few
-// characters ahead); the C-like ones share one lexer (code, comments, string and character
-// literals). Values are written for every position, so a signal always has the text's length.
+// Detectors over code points: the C-like and LaTeX ones and the registry (the text ones are in
+// detectors_text.cpp). Each is one left-to-right scan (the LaTeX ones look a few characters
+// ahead); the C-like ones share one lexer (code, comments, string and character literals).
+// Values are written for every position, so a signal always has the text's length.
 #include "detectors.h"
 
 #include <algorithm>
-#include <regex>
 
+#include "detectors_text.h"
 #include "error.h"
-#include "utf8.h"
 
 namespace cellscope {
 namespace {
 
+using detectors::at;
+using detectors::is_alnum;
+using detectors::is_space;
+using detectors::starts_with;
 using Text = std::u32string;
 using Values = std::vector<float>;
 
-bool is_alnum(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-  return c >= 0xC0 && !(c >= 0x2000 && c <= 0x206F);  // letters, roughly; not punctuation
-}
 bool is_ident(char32_t c) {
   return c == '_' || is_alnum(c);
-}
-bool is_space(char32_t c) {
-  return c <= 0x20 || c == 0x85 || c == 0xA0 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x3000;
-}
-char32_t at(const Text& t, std::size_t i) {
-  return i < t.size() ? t[i] : 0;
-}
-// text[i..] starts with `s` (ASCII), case-insensitively when `fold`.
-bool starts_with(const Text& t, std::size_t i, const char* s, bool fold = false) {
-  for (std::size_t k = 0; s[k] != 0; ++k, ++i) {
-    char32_t c = at(t, i);
-    if (fold && c < 0x80) c = static_cast<char32_t>(std::tolower(static_cast<int>(c)));
-    if (c != static_cast<unsigned char>(s[k])) return false;
-  }
-  return true;
 }
 // An odd number of backslashes right before i: the character at i is escaped.
 bool escaped(const Text& t, std::size_t i) {
   std::size_t k = 0;
   while (k < i && t[i - 1 - k] == '\\') ++k;
   return k % 2 == 1;
-}
-
-// ---- quotes ------------------------------------------------------------------------------------
-
-Values double_quote(const Text& t) {
-  Values v(t.size());
-  bool in = false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const char32_t c = t[i];
-    if (c == '"') in = !in;
-    if (c == U'\u201C') in = true;
-    if (c == U'\u201D') in = false;
-    v[i] = in ? 1.0f : 0.0f;
-  }
-  return v;
-}
-
-Values single_quote(const Text& t) {
-  Values v(t.size());
-  bool in = false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const char32_t c = t[i];
-    if (c == '\'' || c == U'\u2018' || c == U'\u2019') {
-      const bool apostrophe = i > 0 && is_alnum(t[i - 1]) && is_alnum(at(t, i + 1));
-      if (c == U'\u2018') {
-        in = true;
-      } else if (!apostrophe) {
-        in = c == '\'' ? !in : false;
-      }
-    } else if (c == '\n') {
-      in = false;
-    }
-    v[i] = in ? 1.0f : 0.0f;
-  }
-  return v;
-}
-
-// ---- URLs --------------------------------------------------------------------------------------
-
-Values url(const Text& t) {
-  Values v(t.size(), 0.0f);
-  static const char* const kPrefixes[] = {"http://", "https://", "ftp://", "file://", "www."};
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (i > 0 && is_alnum(t[i - 1])) continue;
-    std::size_t prefix = 0;
-    for (const char* p : kPrefixes) {
-      if (starts_with(t, i, p, /*fold=*/true)) prefix = std::char_traits<char>::length(p);
-    }
-    if (prefix == 0) continue;
-    std::size_t j = i;
-    while (j < t.size() && !is_space(t[j]) &&
-           std::u32string_view(U"<>\"'`").find(t[j]) == std::u32string_view::npos) {
-      ++j;
-    }
-    // Trailing sentence punctuation and unmatched closers are not part of the URL.
-    while (j > i + prefix) {
-      const char32_t c = t[j - 1];
-      const auto count = [&](char32_t x) { return std::count(t.begin() + i, t.begin() + j, x); };
-      if (std::u32string_view(U".,;:!?").find(c) != std::u32string_view::npos ||
-          (c == ')' && count('(') < count(')')) || (c == ']' && count('[') < count(']'))) {
-        --j;
-      } else {
-        break;
-      }
-    }
-    if (j <= i + prefix) continue;
-    std::fill(v.begin() + static_cast<std::ptrdiff_t>(i),
-              v.begin() + static_cast<std::ptrdiff_t>(j), 1.0f);
-    i = j - 1;
-  }
-  return v;
 }
 
 // ---- C lexing ----------------------------------------------------------------------------------
@@ -342,48 +255,6 @@ Values latex(const Text& t) {
   return v;
 }
 
-// ---- regex -------------------------------------------------------------------------------------
-
-Values regex_matches(const std::string& pattern, const Text& t) {
-  std::regex re;
-  try {
-    re = std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    throw Error("invalid regular expression '" + pattern + "': " + e.what());
-  }
-  Values v(t.size(), 0.0f);
-  std::string line;
-  std::vector<std::size_t> starts;  // byte offset of each code point of the line
-  std::size_t first = 0;
-  while (first < t.size()) {
-    std::size_t last = first;
-    while (last < t.size() && t[last] != '\n') ++last;
-    line.clear();
-    starts.clear();
-    for (std::size_t i = first; i < last; ++i) {
-      starts.push_back(line.size());
-      utf8_append(line, t[i]);
-    }
-    try {
-      for (auto it = std::sregex_iterator(line.begin(), line.end(), re);
-           it != std::sregex_iterator(); ++it) {
-        const auto b = static_cast<std::size_t>(it->position(0));
-        const std::size_t e = b + static_cast<std::size_t>(it->length(0));
-        if (e == b) continue;
-        // Code points overlapping the byte range [b, e).
-        const auto cb = std::upper_bound(starts.begin(), starts.end(), b) - starts.begin() - 1;
-        const auto ce = std::lower_bound(starts.begin(), starts.end(), e) - starts.begin();
-        for (auto k = cb; k < ce; ++k) v[first + static_cast<std::size_t>(k)] = 1.0f;
-      }
-    } catch (const std::regex_error& e) {
-      throw Error("regular expression '" + pattern + "' failed on line starting at character " +
-                  std::to_string(first) + ": " + e.what());
-    }
-    first = last + 1;
-  }
-  return v;
-}
-
 struct Entry {
   DetectorInfo info;
   Values (*fn)(const Text&);
@@ -391,15 +262,24 @@ struct Entry {
 
 const std::vector<Entry>& registry() {
   static const std::vector<Entry> entries = {
-      {{"double-quote", "inside \"...\" or \u201C...\u201D (opening quote inside, closing outside)",
+      {{"double-quote",
+        "inside \"...\" or \u201C...\u201D, typographic: a \" after a space or ( opens, one "
+        "before a space or punctuation closes; a blank line ends a quote (prose)",
         true},
-       double_quote},
+       detectors::double_quote},
+      {{"double-quote-toggle",
+        "inside \"...\" or \u201C...\u201D, every \" toggles, across blank lines (data, code)",
+        true},
+       detectors::double_quote_toggle},
       {{"single-quote",
         "inside '...' (apostrophes between letters, as in don't, ignored; ends at a newline)",
         true},
-       single_quote},
-      {{"url", "every character of a URL (http://, https://, ftp://, file:// or www. ...)", true},
-       url},
+       detectors::single_quote},
+      {{"url",
+        "every character of a URL: http(s)://, ftp://, file://, www., mailto:, news: ... up to "
+        "a space, minus trailing punctuation",
+        true},
+       detectors::url},
       {{"c-comment", "inside a C comment /* ... */ or // ... (not in strings)", true}, c_comment},
       {{"string-literal", "inside a C string literal \"...\" with \\ escapes", true},
        string_literal},
@@ -432,13 +312,20 @@ const std::vector<DetectorInfo>& detector_list() {
   return list;
 }
 
+const char* regex_detector_help() {
+  return "  regex:PATTERN   every character of a match of the ECMAScript regular expression, "
+         "across lines\n"
+         "                  ('.' stops at a newline, [\\s\\S] does not; ^ $ match at line "
+         "ends)\n";
+}
+
 Signal detect(const std::string& spec, const std::u32string& text) {
   Signal s;
   s.name = spec;
   const std::string kRegex = "regex:";
   if (spec.compare(0, kRegex.size(), kRegex) == 0) {
     if (spec.size() == kRegex.size()) throw Error("empty regular expression in '" + spec + "'");
-    s.values = regex_matches(spec.substr(kRegex.size()), text);
+    s.values = detectors::regex_matches(spec.substr(kRegex.size()), text);
     return s;
   }
   std::string known;

@@ -19,12 +19,23 @@ struct DetectorInfo {
 };
 
 // Every named detector, in --help order:
-//   double-quote   inside "..." or “...”: each " toggles (no reset at newlines); “ opens, ” closes.
+//   double-quote   typographic double quotes, for prose: inside "..." or “...”. A " opens at
+//                  the text's start, after whitespace, ( [ { < or an opening quote; it closes
+//                  at the end, before whitespace, . , ; : ! ? ) ] } > ' ’ ” - – — or …. Outside,
+//                  a " that can only close (5" pipe) is ignored; inside, one that can only open
+//                  (a paragraph reopening a speech) keeps the quote open; any other " (between
+//                  letters: x="a", or spaced " alone) toggles. A blank line (only spaces, tabs
+//                  or CRs between two newlines) ends an open quote; its second newline is
+//                  outside. “ always opens, ” always closes.
+//   double-quote-toggle  every " toggles (no reset at newlines or blank lines), “ opens, ” closes:
+//                  for data and code, where quotes pair up exactly.
 //   single-quote   inside '...' or ‘...’: ' toggles, except an apostrophe between two letters
 //                  or digits (don't); an open span ends at a newline (the newline is outside).
-//   url            every character of a URL: http:// https:// ftp:// file:// or www. at a word
-//                  start, up to whitespace or one of <>"'`; trailing .,;:!? and unmatched ) ]
-//                  are not part of it. All of it is inside, the scheme included.
+//   url            every character of a URL: http:// https:// ftp:// ftps:// sftp:// file://
+//                  ssh:// git:// gopher:// telnet:// mailto: news: or www. (any case) at a word
+//                  start, up to whitespace or one of <>"'`; trailing .,;:!? and unmatched ) ] }
+//                  are not part of it ("{(http://a.org/)}." ends at the '/'). All of it is
+//                  inside, the scheme included; nothing after the prefix: no URL.
 //   c-comment      inside /* ... */ or // ... to the end of the line (the newline is outside),
 //                  with C lexing: not inside string or character literals. "/*" and "//" are
 //                  inside, "*/" outside. No line splicing (backslash-newline).
@@ -46,9 +57,18 @@ struct DetectorInfo {
 //   latex-math     inside $...$, $$...$$, \(...\) or \[...\]: opening delimiter inside,
 //                  closing outside; \$ is no delimiter; an open $ or $$ ends at a blank line.
 //   latex          latex-env or latex-math.
-// And "regex:PATTERN": std::regex (ECMAScript) searched in each line of the UTF-8 text (no
-// match spans a newline; ^ and $ match at line ends), every character of a non-empty match is 1.
+// And "regex:PATTERN": std::regex (ECMAScript, multiline) searched in the whole UTF-8 text, every
+// character of a non-empty match is 1. Matches may span lines: \n, \s and [^x] match newlines;
+// '.' does not (as in every ECMAScript engine: use [\s\S] for any character); ^ and $ match at
+// every line start and end as well as at the text's ends. The matcher is libstdc++'s
+// non-backtracking one (no stack overflow on long matches, linear in the text per start
+// position); there an alternation takes the longest alternative (a|ab marks "ab"), which only
+// widens a mask. A pattern with back-references (\1) needs the backtracking matcher and is
+// searched line by line instead (no match spans a newline).
 const std::vector<DetectorInfo>& detector_list();
+
+// The regex: entry for help texts (two lines, each indented like the registry's descriptions).
+const char* regex_detector_help();
 
 struct Signal {
   std::string name;           // as given ("double-quote", "regex:...")

@@ -2,6 +2,7 @@
 // documented rules (detectors.h), one character per mark; plus the registry and its errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "detectors.h"
@@ -19,10 +20,30 @@ std::string marks(const std::string& spec, const std::string& text) {
   return out;
 }
 
-TEST(Detectors, DoubleQuotes) {
+TEST(Detectors, DoubleQuotesTypographic) {
   EXPECT_EQ(marks("double-quote", "say \"hi\" ok"), "00001110000");
-  EXPECT_EQ(marks("double-quote", "a\"b\nc\"d"), "0111100");  // spans lines
+  EXPECT_EQ(marks("double-quote", "a \"b\nc\" d"), "001111000");  // spans a line break
   EXPECT_EQ(marks("double-quote", "a \u201Cb\u201D c"), "0011000");
+  // A speech over two paragraphs: the first is not closed, the blank line ends it, the second
+  // opens again and closes ("11110" "111" "000"). The toggle would invert everything after.
+  EXPECT_EQ(marks("double-quote", "\"ab\n\n\"cd\" e"), "11110111000");
+  EXPECT_EQ(marks("double-quote-toggle", "\"ab\n\n\"cd\" e"), "11111000111");
+  EXPECT_EQ(marks("double-quote", "\"a\n \t\nb"), "1111100");      // a blank line of spaces/tabs
+  EXPECT_EQ(marks("double-quote", "a 5\" pipe"), "000000000");     // only a closer: ignored
+  EXPECT_EQ(marks("double-quote", "[\"T\", x]"), "01100000");      // after [ opens, before , closes
+  EXPECT_EQ(marks("double-quote", "said \"no.\""), "0000011110");  // closes at the text's end
+  EXPECT_EQ(marks("double-quote", "x=\"ab\" y"), "00111000");      // between = and a: toggles
+  EXPECT_EQ(marks("double-quote", "\"a \" b"), "111000");          // spaced " inside: closes
+  // Inside, a " that can only open keeps the quote open (a second speech never closed).
+  EXPECT_EQ(marks("double-quote", "\"a \"b\" c"), "11111000");
+  EXPECT_EQ(marks("double-quote", "(\"{x}\")"), "0111100");
+}
+
+TEST(Detectors, DoubleQuotesToggle) {
+  EXPECT_EQ(marks("double-quote-toggle", "say \"hi\" ok"), "00001110000");
+  EXPECT_EQ(marks("double-quote-toggle", "a\"b\nc\"d"), "0111100");  // spans lines
+  EXPECT_EQ(marks("double-quote-toggle", "a 5\" p"), "000111");      // every " toggles
+  EXPECT_EQ(marks("double-quote-toggle", "a \u201Cb\u201D c"), "0011000");
 }
 
 TEST(Detectors, SingleQuotesSkipApostrophes) {
@@ -38,6 +59,13 @@ TEST(Detectors, Urls) {
   EXPECT_EQ(marks("url", "xhttp://a.b HTTPS://q"), std::string(12, '0') + std::string(9, '1'));
   EXPECT_EQ(marks("url", "http:// www."), std::string(12, '0'));  // nothing after the prefix
   EXPECT_EQ(marks("url", "<https://é.fr>"), "0" + std::string(12, '1') + "0");
+  // FOLDOC's style: the unmatched ')' and '}' and the full stop are not part of it.
+  EXPECT_EQ(marks("url", "{(ftp://ftp.x.org/pub/)}."), "00" + std::string(20, '1') + "000");
+  EXPECT_EQ(marks("url", "mail mailto:dh@x.org."), "00000" + std::string(15, '1') + "0");
+  EXPECT_EQ(marks("url", "{news:comp.lang.c}"), "0" + std::string(16, '1') + "0");
+  EXPECT_EQ(marks("url", "at WWW.x.org, or gopher://g.net"),
+            "000" + std::string(9, '1') + "00000" + std::string(14, '1'));
+  EXPECT_EQ(marks("url", "std::x mailto: ftp.x"), std::string(20, '0'));  // no scheme, empty
 }
 
 TEST(Detectors, CComments) {
@@ -104,10 +132,28 @@ TEST(Detectors, LatexMath) {
 TEST(Detectors, RegexMatchesMapToCodePoints) {
   EXPECT_EQ(marks("regex:b+", "abbc\nbb"), "0110011");
   EXPECT_EQ(marks("regex:x", "\u00E9x\u00E9"), "010");
-  EXPECT_EQ(marks("regex:\u00E9", "\u00E9x\u00E9"), "101");  // a two-byte pattern
-  EXPECT_EQ(marks("regex:^b", "ab\nba"), "00010");           // ^ at every line start
-  EXPECT_EQ(marks("regex:z*", "abc"), "000");                // empty matches mark nothing
+  EXPECT_EQ(marks("regex:\u00E9", "\u00E9x\u00E9"), "101");         // a two-byte pattern
+  EXPECT_EQ(marks("regex:.", "\u00E9\u4E2D\n\U0001F600"), "1101");  // '.' is a byte here
+  EXPECT_EQ(marks("regex:z*", "abc"), "000");                       // empty matches mark nothing
   EXPECT_EQ(marks("regex:[^\"]+", "a\"b"), "101");
+}
+
+TEST(Detectors, RegexMatchesAcrossLines) {
+  EXPECT_EQ(marks("regex:\"[^\"]*\"", "a \"b\nc\" d"), "001111100");  // [^"] takes the newline
+  EXPECT_EQ(marks("regex:b\\nc", "ab\ncd"), "01110");
+  EXPECT_EQ(marks("regex:b\\sc", "ab\ncd"), "01110");
+  EXPECT_EQ(marks("regex:b.c", "ab\ncd bxc"), "000000111");  // '.' stops at a newline
+  EXPECT_EQ(marks("regex:b[\\s\\S]*d", "ab\ncd"), "01111");
+  EXPECT_EQ(marks("regex:^b", "ab\nba"), "00010");       // ^ at every line start
+  EXPECT_EQ(marks("regex:a$", "ba\nab\na"), "0100001");  // $ at every line end
+  EXPECT_EQ(marks("regex:a|ab", "xab"), "011");          // the longest alternative
+  // A match far longer than the backtracking matcher's stack allows (it crashes at ~30,000).
+  const std::string big = "<" + std::string(200000, 'x') + "\n" + std::string(100000, 'y') + ">";
+  const Signal s = detect("regex:<[^>]*>", utf8_decode(big));
+  EXPECT_EQ(std::count(s.values.begin(), s.values.end(), 1.0f),
+            static_cast<std::ptrdiff_t>(big.size()));
+  // Back-references need the backtracking matcher: searched line by line.
+  EXPECT_EQ(marks("regex:(a)\\1", "aa\na\na"), "110000");
 }
 
 TEST(Detectors, ErrorsNameTheProblem) {
@@ -149,9 +195,9 @@ TEST(Detectors, RegistryIsCompleteAndEveryDetectorCoversTheText) {
     }
     EXPECT_TRUE(any) << d.name << " never fires on a text made to trigger it";
   }
-  for (const char* n :
-       {"double-quote", "single-quote", "url", "c-comment", "string-literal", "if-condition",
-        "bracket-depth", "brace-depth", "line-position", "latex-env", "latex-math", "latex"}) {
+  for (const char* n : {"double-quote", "double-quote-toggle", "single-quote", "url", "c-comment",
+                        "string-literal", "if-condition", "bracket-depth", "brace-depth",
+                        "line-position", "latex-env", "latex-math", "latex"}) {
     EXPECT_EQ(names.count(n), 1u) << n;
   }
   EXPECT_TRUE(detect("url", U"").values.empty());
