@@ -1,5 +1,5 @@
-// Neuron search: which neurons track a target signal, and LSTMVis's "match" query. Both run in
-// one streaming pass over a Probe with memory bounded by the neuron count (never × length):
+// Neuron search: which neurons track a target signal (LSTMVis's match query: neuron_match.h,
+// included here). One streaming pass over a Probe, memory bounded by the neuron count:
 // Pearson r from running co-moments (RowMoments), exact up to rounding; ROC-AUC from a
 // fixed-bin histogram per neuron and class (1024 bins), exact except that positive/negative
 // pairs sharing a bin count as ties: error ≤ ½ × the fraction of such pairs. Measured in
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "neuron_match.h"
 #include "probe.h"
 #include "running_stats.h"
 
@@ -60,64 +61,5 @@ class NeuronSearch {
 // Runs the probe's pass once; `target` has one value per text position.
 std::vector<NeuronScore> find_neurons(Probe& probe, Quantity q, const std::vector<float>& target,
                                       double auc_threshold, const ProgressFn& progress = {});
-
-// ---- LSTMVis match
-// -------------------------------------------------------------------------------
-
-struct NeuronRef {
-  int layer = 0, neuron = 0;
-  bool operator==(const NeuronRef& o) const { return layer == o.layer && neuron == o.neuron; }
-};
-
-struct MatchQuery {
-  int64_t begin = 0, end = 0;  // the selected range [begin, end)
-  float threshold = 0.5f;      // "on" means value >= threshold
-  Quantity quantity = Quantity::kHidden;
-  int layer = -1;  // -1: every layer
-  int top = 50;
-};
-
-struct RangeMatch {
-  int64_t begin = 0, end = 0;
-  double score = 0.0;  // Jaccard |S ∩ C| / |S ∪ C|, C = neurons on at every position of the range
-  int shared = 0;      // |S ∩ C|
-  int extra = 0;       // |C \ S|
-};
-
-struct MatchResult {
-  std::vector<NeuronRef> selected;  // S: on through [begin, end), off at begin-1 and end
-  std::vector<RangeMatch> matches;  // best first
-};
-
-// Scans positions in order and keeps the `top` best candidate ranges: maximal runs where at
-// least half of S (rounded up, at least 1) is on. Ranked by score, then shared, then closeness
-// of length to the query's, then position. Runs overlapping the query are skipped.
-class RangeMatcher {
- public:
-  // `neurons`: the rows of the values passed to add(), in order; `selected` ⊆ neurons.
-  RangeMatcher(const std::vector<NeuronRef>& neurons, const std::vector<NeuronRef>& selected,
-               const MatchQuery& query);
-  // values: (N × T) for positions [begin, begin + T), rows as `neurons`; positions in order.
-  void add(int64_t begin, const Eigen::Ref<const Mat<float>>& values);
-  std::vector<RangeMatch> finish();  // closes an open run; best first
-
- private:
-  void close_run();
-  std::vector<uint64_t> selected_bits_;
-  std::vector<uint64_t> run_and_;  // neurons on at every position of the current run
-  std::vector<uint64_t> on_;
-  int selected_count_ = 0, min_on_ = 1;
-  MatchQuery query_;
-  int64_t run_begin_ = -1, run_end_ = -1;
-  std::vector<RangeMatch> best_;  // a heap, worst on top, at most query.top
-};
-
-// The neurons considered by a query, in (layer, neuron) order.
-std::vector<NeuronRef> query_neurons(const ModelConfig& config, const MatchQuery& query);
-
-// S from a replay of [begin-1, end+1), then one pass for the candidate ranges. Throws Error for
-// a bad range, layer or quantity. Cancelled (progress returned false): an empty or partial
-// result (no matches).
-MatchResult match_ranges(Probe& probe, const MatchQuery& query, const ProgressFn& progress = {});
 
 }  // namespace cellscope
