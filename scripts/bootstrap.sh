@@ -26,6 +26,7 @@ usage() {
 Usage: bash scripts/bootstrap.sh app|test
   app    install missing packages, build (Release, build/), start build/app/cellscope
   test   install missing packages, build, run ctest (exit status = the tests')
+  --packages-only   install the missing packages and stop (scripts/package.sh uses it)
 EOF
 }
 
@@ -118,6 +119,7 @@ main() {
   fi
   case "$1" in
     app | test) ;;
+    --packages-only) install_packages; exit 0 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
