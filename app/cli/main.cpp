@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "error.h"
 #include "inspect_commands.h"
+#include "interop_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"CellScope command line: train, sample and inspect character-level RNNs.",
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
   cellscope::cli::add_find_command(app);
   cellscope::cli::add_match_command(app);
   cellscope::cli::add_saturation_command(app);
+  cellscope::cli::add_import_command(app);
+  cellscope::cli::add_export_safetensors_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
