@@ -1,8 +1,8 @@
-// The inspection subcommands of cellscope-cli: probe (activations to CSV / .npy), find (neurons
-// that track a detector), match (LSTMVis: ranges where the same neurons switch on) and
-// saturation (gate statistics to CSV). Each reads its text with the model's vocabulary (unknown
-// characters read as the fallback, with a warning), shows a progress line with ETA on stderr,
-// writes files atomically (NAME.tmp, then rename) and reports errors as cellscope::Error.
+// The inspection subcommands of cellscope-cli, one file each: probe (activations to CSV / .npy,
+// or an LSTMVis project; probe_command.cpp), find (neurons that track a detector), match
+// (LSTMVis: the neurons on through a span, the places where they switch on) and saturation (gate
+// statistics to CSV). Shared plumbing: inspect_support.h (inputs, default quantity, progress
+// with ETA, Ctrl-C, atomic output files).
 #pragma once
 
 #include <CLI/CLI.hpp>

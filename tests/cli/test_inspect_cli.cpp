@@ -243,7 +243,7 @@ TEST_F(InspectCli, FindPrintsTheEngineRanking) {
   Local l = local();
   Probe probe(*l.model, l.ids);
   const Signal s = detect("double-quote", l.text);
-  const auto scores = find_neurons(probe, Quantity::kHidden, s.values, 0.5);
+  const auto scores = find_neurons(probe, Quantity::kTanhCell, s.values, 0.5);  // the default
   const std::regex row(R"(\s*(\d+)\s+(\d+)\s+(\d+)\s+([-+][0-9.]+)\s+([0-9.]+))");
   for (int i = 0; i < 5; ++i) {
     std::smatch m;
@@ -269,21 +269,22 @@ TEST_F(InspectCli, FindPrintsTheEngineRanking) {
                "lstm model has no 'reset'");
 }
 
-TEST_F(InspectCli, MatchPrintsTheEngineSelectionAndRanges) {
+// Without --threshold or --quantity: 0.5 (as --help says) on tanh-cell (the LSTM default).
+TEST_F(InspectCli, MatchPrintsTheEngineNeuronsAndPlacesWithTheDefaultsItShows) {
   Local l = local();
   Probe probe(*l.model, l.ids);
-  // A query the engine answers with a non-empty selection: a neuron's first run of 3+
-  // positions above the midpoint of its range, with positions below it on both sides.
+  // A span the engine answers with chosen neurons: a neuron's first run of 4+ positions
+  // >= 0.5, off before and after it.
   const Window w = probe.window(0, 600);
   MatchQuery q;
-  for (int l = 0; l < 2 && q.end == 0; ++l) {
+  q.quantity = Quantity::kTanhCell;
+  for (int layer = 0; layer < 2 && q.end == 0; ++layer) {
     for (int u = 0; u < 16 && q.end == 0; ++u) {
-      const auto& row = w.of(l, Quantity::kHidden).row(u);
-      q.threshold = 0.5f * (row.minCoeff() + row.maxCoeff());
-      for (int64_t t = 1; t + 4 < 600 && q.end == 0; ++t) {
+      const auto& row = w.of(layer, Quantity::kTanhCell).row(u);
+      for (int64_t t = 4; t + 8 < 600 && q.end == 0; ++t) {
         int64_t e = t;
-        while (e < 599 && row(e) >= q.threshold) ++e;
-        if (row(t - 1) < q.threshold && e - t >= 3 && e < 599) {
+        while (e < 590 && row(e) >= 0.5f) ++e;
+        if (row(t - 1) < 0.5f && e - t >= 4 && e < 590) {
           q.begin = t;
           q.end = e;
         }
@@ -291,40 +292,92 @@ TEST_F(InspectCli, MatchPrintsTheEngineSelectionAndRanges) {
     }
   }
   ASSERT_GT(q.end, 0);
-  char threshold[32];
-  std::snprintf(threshold, sizeof threshold, "%.9g", static_cast<double>(q.threshold));
   const MatchResult expected = match_ranges(probe, q);
   ASSERT_FALSE(expected.selected.empty()) << q.begin << ":" << q.end;
-  const CliRun r =
-      run("match " + model() + " --text " + text() + " --range " + std::to_string(q.begin) + ":" +
-          std::to_string(q.end) + " --threshold " + threshold);
+  ASSERT_TRUE(expected.best.has_value());
+  const CliRun r = run("match " + model() + " --text " + text() + " --range " +
+                       std::to_string(q.begin) + ":" + std::to_string(q.end));
   ASSERT_EQ(r.status, 0) << r.err;
   const std::vector<std::string> lines = lines_of(r.out);
-  ASSERT_GE(lines.size(), 3u) << r.out;
-  EXPECT_EQ(
-      lines[0].rfind("selected " + std::to_string(expected.selected.size()) + " neuron(s)", 0), 0u)
+  ASSERT_GE(lines.size(), 5u) << r.out;
+  EXPECT_EQ(lines[0].rfind("selected " + std::to_string(expected.selected.size()) +
+                               " neuron(s) with tanh-cell >= 0.5 inside ",
+                           0),
+            0u)
       << lines[0];
   for (const NeuronRef& n : expected.selected) {
     EXPECT_NE(lines[0].find(" " + std::to_string(n.layer) + ":" + std::to_string(n.neuron)),
               std::string::npos);
   }
   EXPECT_EQ(lines[1].rfind("query text: ", 0), 0u);
-  ASSERT_EQ(lines.size(), 3u + expected.matches.size()) << r.out;
+  EXPECT_EQ(lines[2], "best: " + std::to_string(expected.best->layer) + ":" +
+                          std::to_string(expected.best->neuron));
+  EXPECT_EQ(lines[3].rfind("neuron  separation", 0), 0u);
+  const std::size_t shown = std::min<std::size_t>(10, expected.neurons.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    std::istringstream row(lines[4 + i]);
+    std::string name;
+    double separation;
+    row >> name >> separation;
+    const NeuronMatch& n = expected.neurons[i];
+    EXPECT_EQ(name, std::to_string(n.ref.layer) + ":" + std::to_string(n.ref.neuron));
+    EXPECT_NEAR(separation, n.separation, 1e-4);
+  }
+  const std::size_t places = 4 + shown;
+  ASSERT_EQ(lines.size(), places + 1 + expected.matches.size()) << r.out;
+  EXPECT_EQ(lines[places].rfind("rank    begin      end  score", 0), 0u);
   for (std::size_t i = 0; i < expected.matches.size(); ++i) {
-    std::istringstream row(lines[3 + i]);
+    std::istringstream row(lines[places + 1 + i]);
     long long rank, begin, end;
-    row >> rank >> begin >> end;
+    double score;
+    row >> rank >> begin >> end >> score;
     EXPECT_EQ(rank, static_cast<long long>(i + 1));
     EXPECT_EQ(begin, expected.matches[i].begin);
     EXPECT_EQ(end, expected.matches[i].end);
+    EXPECT_NEAR(score, expected.matches[i].score, 5e-4);
   }
+  // The tolerances are options: no lead-in, a stricter cut.
+  MatchQuery strict = q;
+  strict.lead_in = 0;
+  strict.off = 1;
+  strict.min_separation = 1.0;
+  const MatchResult strict_expected = match_ranges(probe, strict);
+  const CliRun s = run("match " + model() + " --text " + text() + " --range " +
+                       std::to_string(q.begin) + ":" + std::to_string(q.end) +
+                       " --lead-in 0 --off 1 --min-separation 1 --threshold 0.5");
+  ASSERT_EQ(s.status, 0) << s.err;
+  EXPECT_EQ(s.out.rfind("selected " + std::to_string(strict_expected.selected.size()) + " ", 0),
+            0u)
+      << s.out;
+
   for (const char* bad : {"5-9", "9:5", "3:3", "a:b", "1:2:3"}) {
-    expect_error(
-        run("match " + model() + " --text " + text() + " --range " + bad + " --threshold 0.5"),
-        "range");
+    expect_error(run("match " + model() + " --text " + text() + " --range " + bad), "range");
   }
   expect_error(run("match " + model() + " --text " + text() + " --range 0:100000 --threshold 0"),
                "0:100000");
+  const CliRun help = run("match --help");
+  EXPECT_NE(help.out.find("--threshold FLOAT=0.5"), std::string::npos) << help.out;
+}
+
+// find, match and probe read tanh-cell of an LSTM when --quantity is not given (what the
+// explorer colours by), and say so.
+TEST_F(InspectCli, TheDefaultQuantityIsWhatTheExplorerColoursBy) {
+  const std::string common = model() + " --text " + text();
+  const CliRun implicit = run("find " + common + " --detector double-quote --top 0");
+  const CliRun named = run("find " + common + " --detector double-quote --top 0 --quantity tanh-cell");
+  ASSERT_EQ(implicit.status, 0) << implicit.err;
+  EXPECT_EQ(implicit.out, named.out);
+  EXPECT_NE(implicit.err.find("quantity: tanh-cell"), std::string::npos) << implicit.err;
+  const CliRun hidden = run("find " + common + " --detector double-quote --top 0 --quantity hidden");
+  EXPECT_NE(implicit.out, hidden.out);
+
+  ASSERT_EQ(run("probe " + common + " --layer 1 --out " + path("default.npy")).status, 0);
+  ASSERT_EQ(run("probe " + common + " --layer 1 --quantity tanh-cell --out " + path("tc.npy")).status, 0);
+  EXPECT_EQ(read_file(path("default.npy")), read_file(path("tc.npy")));
+  for (const char* sub : {"probe", "find", "match"}) {
+    const CliRun help = run(std::string(sub) + " --help");
+    EXPECT_NE(help.out.find("default: tanh-cell for an LSTM"), std::string::npos) << sub;
+  }
 }
 
 TEST_F(InspectCli, SaturationWritesOneRowPerNeuronAndQuantity) {

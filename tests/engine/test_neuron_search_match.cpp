@@ -146,7 +146,9 @@ TEST(Match, NeuronsAndPlacesFollowTheDefinition) {
                                  [&](const auto& e) { return e.second == got.ref; });
     ASSERT_NE(it, expected.end());
     EXPECT_NEAR(got.separation, it->first, 1e-12);
-    if (i > 0) EXPECT_GE(r.neurons[i - 1].separation, got.separation);
+    if (i > 0) {
+      EXPECT_GE(r.neurons[i - 1].separation, got.separation);
+    }
     if (got.separation >= q.min_separation) chosen.push_back(got.ref);
   }
   ASSERT_FALSE(chosen.empty()) << "no neuron separates the span: pick another";
@@ -176,7 +178,9 @@ TEST(Match, NeuronsAndPlacesFollowTheDefinition) {
     }
     for (int64_t t = p.begin; t < p.end; ++t) EXPECT_GE(count_on(t), min_on);
     EXPECT_NEAR(p.score, score / static_cast<double>(chosen.size()), 1e-12);
-    if (i > 0) EXPECT_GE(r.matches[i - 1].score, p.score);
+    if (i > 0) {
+      EXPECT_GE(r.matches[i - 1].score, p.score);
+    }
   }
 
   MatchQuery bad = q;
