@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "activation_text_view.h"
+#include "common/activation_text_view.h"
 #include "checkpoint.h"
-#include "explorer_export.h"
-#include "explorer_pane.h"
+#include "explore/explorer_export.h"
+#include "explore/explorer_pane.h"
 
 namespace {
 

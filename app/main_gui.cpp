@@ -6,8 +6,8 @@
 #include <QStringList>
 #include <cstdio>
 
-#include "main_window.h"
-#include "neuron_override.h"
+#include "shell/main_window.h"
+#include "shell/neuron_override.h"
 
 int main(int argc, char* argv[]) {
   QCoreApplication::setOrganizationName(QStringLiteral("CellScope"));

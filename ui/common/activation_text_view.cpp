@@ -43,6 +43,13 @@ ActivationTextView::ActivationTextView(QWidget* parent) : QAbstractScrollArea(pa
   lineStarts_.push_back(0);
 }
 
+QString ActivationTextView::label(char32_t cp) {
+  if (cp == U' ') return QStringLiteral("\u2423");
+  if ((cp < 0x20 && cp != U'\n' && cp != U'\t') || cp == 0x7f)
+    return QStringLiteral("U+%1").arg(static_cast<uint>(cp), 4, 16, QLatin1Char('0')).toUpper();
+  return glyph(cp);  // ↵ and → as in the text
+}
+
 QString ActivationTextView::glyph(char32_t cp) {
   if (cp == U'\n') return QStringLiteral("\u21b5");
   if (cp == U'\t') return QStringLiteral("\u2192");

@@ -67,6 +67,9 @@ class ActivationTextView : public QAbstractScrollArea {
 
   // The glyph a character is drawn with: ↵ for newline, → for tab, itself otherwise.
   static QString glyph(char32_t cp);
+  // A short visible label for a character on an axis or a bar (↵, ␣, →, U+XXXX for other
+  // controls).
+  static QString label(char32_t cp);
 
  signals:
   // The character under the mouse changed; -1 when the mouse left the text.

@@ -8,7 +8,7 @@
 #include <QWidget>
 
 #include "config.h"
-#include "generation_worker.h"  // NeuronSelection
+#include "neuron_selection.h"
 
 class QComboBox;
 class QSpinBox;

@@ -12,8 +12,8 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "distribution_chart.h"
-#include "plot_palette.h"
+#include "common/activation_text_view.h"
+#include "common/plot_palette.h"
 
 namespace {
 
@@ -171,7 +171,7 @@ void ActivationPlot::updateXAxis() {
     QVector<QString> labels;
     for (qint64 i = 0; i < count_; ++i) {
       keys << static_cast<double>(begin_ + i);
-      labels << DistributionChart::label(characters_[static_cast<std::size_t>(offset + i)]);
+      labels << ActivationTextView::label(characters_[static_cast<std::size_t>(offset + i)]);
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     ticker->setTicks(keys, labels);

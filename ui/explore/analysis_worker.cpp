@@ -12,7 +12,7 @@
 #include "error.h"
 #include "trainer.h"
 #include "vocabulary.h"
-#include "worker_model.h"
+#include "common/worker_model.h"
 
 struct AnalysisWorker::Engine : WorkerModel {};
 

@@ -28,9 +28,9 @@
 #include <limits>
 #include <memory>
 
-#include "activation_text_view.h"
+#include "common/activation_text_view.h"
 #include "explorer_pane.h"
-#include "wait_cursor.h"
+#include "common/wait_cursor.h"
 
 namespace explorer_export {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "color_map.h"
-#include "generation_worker.h"  // NeuronSelection
+#include "common/color_map.h"
+#include "common/neuron_selection.h"
 
 class ExplorerPane;
 class QThread;

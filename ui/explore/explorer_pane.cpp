@@ -23,15 +23,15 @@
 #include <cmath>
 
 #include "activation_plot.h"
-#include "activation_text_view.h"
+#include "common/activation_text_view.h"
 #include "checkpoint.h"
-#include "color_map.h"
+#include "common/color_map.h"
 #include "neuron_finder_panel.h"
 #include "neuron_heatmap.h"
-#include "neuron_selector.h"
+#include "common/neuron_selector.h"
 #include "vocabulary.h"
-#include "worker_model.h"
-#include "worker_thread.h"
+#include "common/worker_model.h"
+#include "common/worker_thread.h"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "color_map.h"
+#include "common/color_map.h"
 #include "explorer_worker.h"
 #include "neuron_search.h"
 

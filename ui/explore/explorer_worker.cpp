@@ -17,7 +17,7 @@
 #include "trainer.h"
 #include "utf8.h"
 #include "vocabulary.h"
-#include "worker_model.h"
+#include "common/worker_model.h"
 
 struct ExplorerWorker::Engine : WorkerModel {};
 

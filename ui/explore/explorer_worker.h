@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "generation_worker.h"  // NeuronSelection
+#include "common/neuron_selection.h"
 #include "probe.h"
 
 namespace cellscope {

@@ -29,7 +29,7 @@
 #include "checkpoint.h"
 #include "detectors.h"
 #include "saturation_plot.h"
-#include "worker_thread.h"
+#include "common/worker_thread.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 
 #include "analysis_worker.h"
 #include "config.h"
-#include "generation_worker.h"  // NeuronSelection
+#include "common/neuron_selection.h"
 
 class QComboBox;
 class QDoubleSpinBox;

@@ -10,7 +10,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "color_map.h"
+#include "common/color_map.h"
 
 class NeuronHeatmap : public QWidget {
   Q_OBJECT

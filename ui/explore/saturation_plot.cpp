@@ -11,7 +11,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "plot_palette.h"
+#include "common/plot_palette.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "generation_worker.h"  // NeuronSelection
+#include "common/neuron_selection.h"
 #include "saturation.h"
 
 class QCPCurve;

@@ -11,8 +11,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "activation_text_view.h"
-#include "plot_palette.h"
+#include "common/activation_text_view.h"
+#include "common/plot_palette.h"
 
 DistributionChart::DistributionChart(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("distributionChart"));
@@ -47,13 +47,6 @@ DistributionChart::DistributionChart(QWidget* parent) : QWidget(parent) {
   clear();
 }
 
-QString DistributionChart::label(char32_t cp) {
-  if (cp == U' ') return QStringLiteral("\u2423");
-  if ((cp < 0x20 && cp != U'\n' && cp != U'\t') || cp == 0x7f)
-    return QStringLiteral("U+%1").arg(static_cast<uint>(cp), 4, 16, QLatin1Char('0')).toUpper();
-  return ActivationTextView::glyph(cp);  // ↵ and → as in the text
-}
-
 void DistributionChart::clear() {
   distribution_ = CharDistribution();
   bars_->data()->clear();
@@ -83,7 +76,7 @@ void DistributionChart::setDistribution(const CharDistribution& distribution,
     keys << key;
     values << p;
     const bool known = id >= 0 && id < static_cast<int>(vocabulary.size());
-    labels << (known ? label(vocabulary[static_cast<std::size_t>(id)]) : QStringLiteral("?"));
+    labels << (known ? ActivationTextView::label(vocabulary[static_cast<std::size_t>(id)]) : QStringLiteral("?"));
     if (id == chosenId) {
       chosenKeys << key;
       chosenValues << p;

@@ -34,9 +34,6 @@ class DistributionChart : public QWidget {
   QCPBars* chosenBar() const { return chosen_; }
   QLabel* entropyLabel() const { return entropyLabel_; }
 
-  // A short visible label for a character (↵, ␣, →, U+XXXX for other controls).
-  static QString label(char32_t cp);
-
  protected:
   void changeEvent(QEvent* event) override;
 

@@ -13,9 +13,9 @@
 #include <atomic>
 #include <cmath>
 
-#include "activation_text_view.h"
+#include "common/activation_text_view.h"
 #include "checkpoint.h"
-#include "worker_thread.h"
+#include "common/worker_thread.h"
 
 namespace temperature {
 

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "color_map.h"
+#include "common/color_map.h"
 #include "generation_worker.h"
 
 class ActivationTextView;

@@ -15,7 +15,7 @@
 #include "checkpoint.h"
 #include "trainer.h"
 #include "vocabulary.h"
-#include "worker_model.h"
+#include "common/worker_model.h"
 
 Q_LOGGING_CATEGORY(lcGeneration, "cellscope.generation", QtWarningMsg)
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/neuron_selection.h"
 #include "probe.h"
 #include "sampler.h"
 
@@ -38,18 +39,6 @@ struct CharDistribution {
   double entropyNats() const;  // over the stored entries (exact when full)
 
   static CharDistribution from(const cellscope::Vec<float>& probs);
-};
-
-// Which activation is recorded after each character.
-struct NeuronSelection {
-  int layer = 0;
-  int neuron = 0;
-  cellscope::Quantity quantity = cellscope::Quantity::kHidden;
-
-  bool operator==(const NeuronSelection& o) const {
-    return layer == o.layer && neuron == o.neuron && quantity == o.quantity;
-  }
-  bool operator!=(const NeuronSelection& o) const { return !(*this == o); }
 };
 
 struct GenerationRequest {

@@ -25,11 +25,11 @@
 #include <algorithm>
 #include <climits>
 
-#include "activation_text_view.h"
+#include "common/activation_text_view.h"
 #include "checkpoint.h"
 #include "distribution_chart.h"
-#include "neuron_selector.h"
-#include "worker_model.h"
+#include "common/neuron_selector.h"
+#include "common/worker_model.h"
 
 namespace {
 
@@ -314,7 +314,7 @@ void GeneratorPane::showDistribution() {
     chart_->setDistribution(*drawnFrom, vocabulary_, id,
                             tr("Character %1 “%2” was drawn from (%3):")
                                 .arg(hoveredIndex_ - column->primeLength() + 1)
-                                .arg(DistributionChart::label(cp), where));
+                                .arg(ActivationTextView::label(cp), where));
     return;
   }
   if (column->nextDistribution().size() == 0) return;  // nothing produced yet

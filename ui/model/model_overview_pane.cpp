@@ -19,7 +19,7 @@
 
 #include "checkpoint.h"
 #include "config.h"
-#include "plot_palette.h"
+#include "common/plot_palette.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 // only: MainWindow connects what each action does. Everything is owned by the window.
 #pragma once
 
-#include "explorer_export.h"  // explorer_export::Format
+#include "explore/explorer_export.h"  // explorer_export::Format
 
 class QAction;
 class QActionGroup;

@@ -31,14 +31,14 @@
 #include "checkpoint.h"
 #include "dropped_files.h"
 #include "error.h"
-#include "explorer_pane.h"
-#include "generator_pane.h"
-#include "generator_settings.h"
-#include "model_overview_pane.h"
+#include "explore/explorer_pane.h"
+#include "generate/generator_pane.h"
+#include "generate/generator_settings.h"
+#include "model/model_overview_pane.h"
 #include "recent_files.h"
-#include "training_pane.h"
+#include "train/training_pane.h"
 #include "validation_split.h"
-#include "wait_cursor.h"
+#include "common/wait_cursor.h"
 
 namespace {
 

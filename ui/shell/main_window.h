@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
-#include "explorer_export.h"    // explorer_export::Format
-#include "generation_worker.h"  // NeuronSelection
+#include "explore/explorer_export.h"    // explorer_export::Format
+#include "common/neuron_selection.h"
 #include "main_menus.h"
 #include "neuron_override.h"
 #include "theme.h"

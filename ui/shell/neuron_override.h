@@ -7,7 +7,7 @@
 #include <QString>
 #include <optional>
 
-#include "generation_worker.h"  // NeuronSelection
+#include "common/neuron_selection.h"
 
 class QSettings;
 

@@ -13,7 +13,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
-#include "plot_palette.h"
+#include "common/plot_palette.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "color_map.h"
+#include "common/color_map.h"
 
 using colormap::ColorMap;
 

@@ -25,13 +25,13 @@
 #include <cstring>
 #include <memory>
 
-#include "activation_text_view.h"
+#include "common/activation_text_view.h"
 #include "checkpoint.h"
-#include "explorer_pane.h"
-#include "main_window.h"
+#include "explore/explorer_pane.h"
+#include "shell/main_window.h"
 #include "model.h"
-#include "neuron_finder_panel.h"
-#include "neuron_heatmap.h"
+#include "explore/neuron_finder_panel.h"
+#include "explore/neuron_heatmap.h"
 #include "probe.h"
 #include "trainer.h"
 #include "ui_test_util.h"

@@ -14,8 +14,8 @@
 #include <cmath>
 #include <limits>
 
-#include "color_map.h"
-#include "explorer_export.h"
+#include "common/color_map.h"
+#include "explore/explorer_export.h"
 
 namespace {
 

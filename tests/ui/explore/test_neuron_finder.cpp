@@ -25,11 +25,11 @@
 
 #include "checkpoint.h"
 #include "detectors.h"
-#include "neuron_finder_panel.h"
+#include "explore/neuron_finder_panel.h"
 #include "neuron_search.h"
 #include "probe.h"
 #include "saturation.h"
-#include "saturation_plot.h"
+#include "explore/saturation_plot.h"
 #include "trainer.h"
 #include "ui_test_util.h"
 #include "vocabulary.h"

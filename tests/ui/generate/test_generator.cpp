@@ -20,12 +20,12 @@
 #include <cmath>
 #include <memory>
 
-#include "activation_text_view.h"
+#include "common/activation_text_view.h"
 #include "checkpoint.h"
-#include "distribution_chart.h"
-#include "generation_worker.h"
-#include "generator_pane.h"
-#include "main_window.h"
+#include "generate/distribution_chart.h"
+#include "generate/generation_worker.h"
+#include "generate/generator_pane.h"
+#include "shell/main_window.h"
 #include "model.h"
 #include "ui_test_util.h"
 

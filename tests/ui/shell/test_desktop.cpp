@@ -28,18 +28,18 @@
 #include <QUrl>
 
 #include "checkpoint.h"
-#include "dropped_files.h"
-#include "explorer_pane.h"
-#include "generation_column.h"
-#include "generator_pane.h"
-#include "main_window.h"
+#include "shell/dropped_files.h"
+#include "explore/explorer_pane.h"
+#include "generate/generation_column.h"
+#include "generate/generator_pane.h"
+#include "shell/main_window.h"
 #include "model.h"
-#include "neuron_override.h"
-#include "recent_files.h"
-#include "theme.h"
-#include "training_pane.h"
+#include "shell/neuron_override.h"
+#include "shell/recent_files.h"
+#include "shell/theme.h"
+#include "train/training_pane.h"
 #include "ui_test_util.h"
-#include "validation_split.h"
+#include "shell/validation_split.h"
 
 namespace {
 

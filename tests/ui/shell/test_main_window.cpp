@@ -22,9 +22,9 @@
 #include <cmath>
 
 #include "checkpoint.h"
-#include "main_window.h"
+#include "shell/main_window.h"
 #include "model.h"
-#include "model_overview_pane.h"
+#include "model/model_overview_pane.h"
 #include "ui_test_util.h"
 
 namespace {

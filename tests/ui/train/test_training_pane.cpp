@@ -22,11 +22,11 @@
 #include <QWheelEvent>
 
 #include "checkpoint.h"
-#include "main_window.h"
+#include "shell/main_window.h"
 #include "model.h"
-#include "training_form.h"
-#include "training_pane.h"
-#include "training_plots.h"
+#include "train/training_form.h"
+#include "train/training_pane.h"
+#include "train/training_plots.h"
 #include "ui_test_util.h"
 
 namespace {
