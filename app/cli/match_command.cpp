@@ -1,6 +1,7 @@
 // cellscope-cli match (LSTMVis): the neurons on inside a span and off around it, ranked by how
 // cleanly they separate the two, then the other places where the chosen ones switch on
 // (engine/neuron_match.h). Prints the chosen neurons, the neuron ranking and the places.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -32,6 +33,7 @@ void parse_range(const std::string& range, MatchQuery* q) {
 
 void run_match(const MatchArgs& a) {
   MatchQuery query = a.query;
+  query.top_neurons = std::max(query.top_neurons, a.neurons);
   parse_range(a.range, &query);
   const Inputs in = load_inputs(a.model, a.text, a.threads);
   query.quantity = quantity_or_default(a.quantity, in.model->config().cell);
