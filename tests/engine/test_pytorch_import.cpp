@@ -132,6 +132,20 @@ TEST(PytorchExport, RoundTripIsExact) {
   }
 }
 
+// The variants survive the .csm: an imported reset-after GRU and relu RNN load back as such.
+TEST(PytorchImport, VariantsSurviveTheModelFile) {
+  for (const char* name : {"gru_embedding", "rnn_relu"}) {
+    const auto imported = import_pytorch(SafetensorsFile::read(fixture(std::string(name) + ".safetensors")));
+    const std::string path = testing_util::temp_path(std::string(name) + ".csm");
+    save_model_file(path, imported.file);
+    const ModelFile back = load_model_file(path);
+    EXPECT_EQ(back.model.gru_reset_after, imported.file.model.gru_reset_after) << name;
+    EXPECT_EQ(back.model.rnn_relu, imported.file.model.rnn_relu) << name;
+    EXPECT_EQ(back.parameters, imported.file.parameters) << name;
+    std::filesystem::remove(path);
+  }
+}
+
 TEST(PytorchExport, RefusesTheResetBeforeGruInOneLine) {
   ModelFile file;
   file.model.cell = CellType::kGru;
