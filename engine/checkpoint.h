@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config.h"
+#include "watch_record.h"
 
 namespace cellscope {
 
@@ -55,6 +56,9 @@ struct ModelFile {
   // validation split can be found again; empty for models from before or from no corpus.
   std::vector<std::string> corpus_paths;
   std::string corpus_glob = "*";
+  // train --watch: the best neuron per watched detector, measurement by measurement, in order
+  // (WTCH section, written only when non-empty).
+  std::vector<WatchRecord> watch;
 };
 
 // Throws Error naming `path` on any I/O failure; the previous file at `path` stays intact.

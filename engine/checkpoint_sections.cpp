@@ -188,6 +188,36 @@ void read_corpus(Reader& r, ModelFile& f) {
   f.corpus_glob = r.str("corpus glob bytes");
 }
 
+// WTCH: train --watch records (watch_record.h). Only when there are some, so other files stay
+// byte-identical to those of builds before the section existed.
+constexpr std::size_t kWatchMinBytes = 8 + 8 + 4 + 4 + 8 + 8 + 8;
+
+void write_watch(Writer& w, const ModelFile& f) {
+  w.u64(f.watch.size());
+  for (const WatchRecord& x : f.watch) {
+    w.i64(x.iteration);
+    w.str(x.detector);
+    w.i32(x.layer);
+    w.i32(x.neuron);
+    w.str(x.quantity);
+    w.f64(x.correlation);
+    w.f64(x.auc);
+  }
+}
+
+void read_watch(Reader& r, ModelFile& f) {
+  f.watch.resize(r.count(kWatchMinBytes, "watch records"));
+  for (WatchRecord& x : f.watch) {
+    x.iteration = r.i64("watch iteration");
+    x.detector = r.str("watch detector bytes");
+    x.layer = r.i32("watch layer");
+    x.neuron = r.i32("watch neuron");
+    x.quantity = r.str("watch quantity bytes");
+    x.correlation = r.f64("watch r");
+    x.auc = r.f64("watch auc");
+  }
+}
+
 }  // namespace
 
 const std::vector<Section>& section_table() {
@@ -205,6 +235,8 @@ const std::vector<Section>& section_table() {
        [](Reader& r, ModelFile& f) { f.val_history = read_history(r); }},
       {make_tag("SMPL"), false, nullptr, write_samples, read_samples},
       {make_tag("CORP"), false, nullptr, write_corpus, read_corpus},
+      {make_tag("WTCH"), false, [](const ModelFile& f) { return !f.watch.empty(); }, write_watch,
+       read_watch},
       // Last on purpose: a file cut anywhere loses (part of) a required section.
       {make_tag("PARM"), true, nullptr,
        [](Writer& w, const ModelFile& f) { w.floats(f.parameters); },

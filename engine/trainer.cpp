@@ -81,6 +81,7 @@ Trainer::Trainer(const ModelFile& file, const TrainConfig& train)
   samples_ = file.samples;
   corpus_paths_ = file.corpus_paths;
   corpus_glob_ = file.corpus_glob;
+  watch_history_ = file.watch;
   const int B = progress_.carried_batch;
   if (B > 0) {
     const std::size_t H = static_cast<std::size_t>(model_config_.hidden_size);
@@ -132,6 +133,7 @@ ModelFile Trainer::to_model_file() const {
   f.samples = samples_;
   f.corpus_paths = corpus_paths_;
   f.corpus_glob = corpus_glob_;
+  f.watch = watch_history_;
   return f;
 }
 
@@ -152,6 +154,17 @@ void Trainer::take_sample(double val_loss, TrainingObserver* observer) {
   record.text = sampler.generate("", train_.sample_length, options);
   samples_.push_back(record);
   if (observer) observer->on_sample(record);
+}
+
+void Trainer::take_watch(TrainingObserver* observer) {
+  const auto t0 = Clock::now();
+  WatchEvent event;
+  event.iteration = progress_.iteration;
+  event.seconds = progress_.seconds;
+  event.records = watch_->measure(*model_, progress_.iteration);
+  event.watch_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  watch_history_.insert(watch_history_.end(), event.records.begin(), event.records.end());
+  if (observer) observer->on_watch(event);
 }
 
 TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_text,
@@ -191,6 +204,12 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
     last_checkpoint = progress_.iteration;
     if (observer) observer->on_checkpoint({reported, progress_.iteration, last_val});
   };
+  auto watch_unless_done = [&] {  // once per iteration at most
+    if (watch_ &&
+        (watch_history_.empty() || watch_history_.back().iteration != progress_.iteration))
+      take_watch(observer);
+  };
+  watch_unless_done();  // the starting point of the curves
   auto run_validation = [&] {
     last_val = validate(val_text);
     if (std::isnan(last_val)) return;
@@ -300,6 +319,7 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
     if (train_.sample_every > 0 && progress_.iteration % train_.sample_every == 0) {
       take_sample(last_val, observer);
     }
+    if (watch_every_ > 0 && progress_.iteration % watch_every_ == 0) watch_unless_done();
     if (train_.checkpoint_every > 0 && progress_.iteration % train_.checkpoint_every == 0) {
       checkpoint();
     }
@@ -307,6 +327,7 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
 
   if (val_history_.empty() || val_history_.back().iteration != progress_.iteration)
     run_validation();
+  watch_unless_done();
   if (last_checkpoint != progress_.iteration) checkpoint();
   result.iterations = progress_.iteration;
   result.val_loss = last_val;

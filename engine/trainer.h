@@ -1,9 +1,10 @@
 // Trainer: the training loop. It owns the model, optimizer, RNG, carried state and history,
-// reports to an observer after every iteration, validation, sample and checkpoint, and checks a
-// cancel flag every iteration, so the app runs it on a worker thread and the CLI on the main
-// one. Stop conditions: max epochs / iterations (totals, counting those before a resume),
-// max seconds (this run), cancel, or divergence (a non-finite loss or gradient: training stops,
-// nothing is written, the last checkpoint on disk stays the last good one).
+// reports to an observer after every iteration, validation, sample, checkpoint and watch
+// measurement (watch.h), and checks a cancel flag every iteration, so the app runs it on a
+// worker thread and the CLI on the main one. Stop conditions: max epochs / iterations (totals,
+// counting those before a resume), max seconds (this run), cancel, or divergence (a non-finite
+// loss or gradient: training stops, nothing is written, the last checkpoint on disk stays the
+// last good one).
 #pragma once
 
 #include <atomic>
@@ -20,6 +21,7 @@
 #include "model.h"
 #include "optimizer.h"
 #include "vocabulary.h"
+#include "watch.h"
 
 namespace cellscope {
 
@@ -50,6 +52,15 @@ struct CheckpointEvent {
   double val_loss = 0.0;  // NaN when none yet
 };
 
+// A watch measurement (see watch.h): one record per watched detector, in --watch order, all at
+// `iteration`. Also kept in the model file (ModelFile::watch).
+struct WatchEvent {
+  int64_t iteration = 0;
+  double seconds = 0.0;        // training time so far (all runs), as IterationEvent::seconds
+  double watch_seconds = 0.0;  // what this measurement took
+  std::vector<WatchRecord> records;
+};
+
 class TrainingObserver {
  public:
   virtual ~TrainingObserver() = default;
@@ -58,6 +69,7 @@ class TrainingObserver {
   virtual void on_sample(const SampleRecord&) {}
   virtual void on_checkpoint(const CheckpointEvent&) {}
   virtual void on_message(const std::string&) {}
+  virtual void on_watch(const WatchEvent&) {}
 };
 
 enum class StopReason { kMaxEpochs, kMaxIters, kMaxSeconds, kCancelled, kDiverged };
@@ -97,6 +109,14 @@ class Trainer {
   // to its own per-iteration file, and CheckpointEvent::path names that file, so a run can be
   // resumed from any of its checkpoints.
   void set_keep_checkpoints(bool on) { keep_checkpoints_ = on; }
+  // Watch neurons emerge: measure with `watch` at the start of run() (when the history has no
+  // record for the current iteration), every `every` iterations (multiples of it), and at the
+  // end; each measurement goes to the observer's on_watch and to watch_history(). Null: off.
+  void set_watch(std::shared_ptr<const NeuronWatch> watch, int64_t every) {
+    watch_ = std::move(watch);
+    watch_every_ = every;
+  }
+  const std::vector<WatchRecord>& watch_history() const { return watch_history_; }
   // Recorded in the model file (ModelFile::corpus_paths): what this training reads.
   void set_corpus(std::vector<std::string> paths, std::string glob) {
     corpus_paths_ = std::move(paths);
@@ -106,6 +126,7 @@ class Trainer {
  private:
   double validate(const EncodedText& val_text);
   void take_sample(double val_loss, TrainingObserver* observer);
+  void take_watch(TrainingObserver* observer);
 
   ModelConfig model_config_;
   TrainConfig train_;
@@ -123,6 +144,9 @@ class Trainer {
   std::string corpus_glob_ = "*";
   bool report_dh_norms_ = false;
   bool keep_checkpoints_ = false;
+  std::shared_ptr<const NeuronWatch> watch_;
+  int64_t watch_every_ = 0;
+  std::vector<WatchRecord> watch_history_;
 };
 
 // "<out without .csm>.iter<N>.csm", next to `out`: where a kept checkpoint is written.
