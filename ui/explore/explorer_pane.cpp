@@ -1,28 +1,25 @@
-// ExplorerPane: the worker lives on thread_ and is only reached through queued calls carrying
-// the text id; answers for another id or another neuron than the selected one are dropped. One
-// hover request is in flight at a time; when it returns, the latest hovered character is asked.
+// ExplorerPane: the wiring between the widgets (built in explorer_layout.cpp) and the worker. The
+// worker lives on thread_ and is only reached through queued calls carrying the text id; answers
+// for another id or another neuron than the selected one are dropped. One hover request is in
+// flight at a time; when it returns, the latest hovered character is asked.
 #include "explorer_pane.h"
 
-#include <QComboBox>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSpinBox>
-#include <QSplitter>
 #include <QThread>
 #include <QTimer>
 #include <QToolTip>
-#include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 
 #include "activation_plot.h"
+#include "explorer_layout.h"
 #include "common/activation_text_view.h"
 #include "checkpoint.h"
 #include "common/color_map.h"
@@ -33,98 +30,24 @@
 #include "common/worker_model.h"
 #include "common/worker_thread.h"
 
-namespace {
-
-QString swatch(QRgb rgb) {
-  return QStringLiteral("<span style=\"background-color:%1\">&nbsp;&nbsp;&nbsp;</span>")
-      .arg(QColor(rgb).name());
-}
-
-}  // namespace
-
 ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("explorerPane"));
 
-  openButton_ = new QPushButton(tr("Open Text…"));
-  openButton_->setObjectName(QStringLiteral("openTextButton"));
-  connect(openButton_, &QPushButton::clicked, this, &ExplorerPane::chooseText);
-  pathLabel_ = new QLabel(tr("No text"));
-  pathLabel_->setObjectName(QStringLiteral("textPathLabel"));
-  progressBar_ = new QProgressBar;
-  progressBar_->setObjectName(QStringLiteral("probeProgress"));
-  progressBar_->setRange(0, 1000);
-  progressBar_->setTextVisible(true);
-  progressBar_->setFormat(tr("Probing %p%"));
-  progressBar_->setVisible(false);
-  {
-    // Showing or hiding the bar must not move the text view (a relayout of a long text).
-    QSizePolicy policy = progressBar_->sizePolicy();
-    policy.setRetainSizeWhenHidden(true);
-    progressBar_->setSizePolicy(policy);
-  }
-
-  selector_ = new NeuronSelector(QStringLiteral("explorer"));
-  legendLabel_ = new QLabel;
-  legendLabel_->setObjectName(QStringLiteral("explorerLegend"));
-  legendLabel_->setTextFormat(Qt::RichText);
-
-  auto* top = new QHBoxLayout;
-  top->addWidget(openButton_);
-  top->addWidget(pathLabel_, 1);
-  top->addWidget(progressBar_);
-  top->addWidget(selector_);
-  top->addWidget(legendLabel_);
-
-  view_ = new ActivationTextView;
-  view_->setObjectName(QStringLiteral("explorerView"));
-  view_->setFocusPolicy(Qt::StrongFocus);
-  view_->installEventFilter(this);
-  hoverLabel_ = new QLabel;
-  hoverLabel_->setObjectName(QStringLiteral("explorerHoverLabel"));
-  hoverLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-  plot_ = new ActivationPlot;
-  plot_->setObjectName(QStringLiteral("explorerPlot"));
-  heatmap_ = new NeuronHeatmap;
-  heatmap_->setObjectName(QStringLiteral("explorerHeatmap"));
-  heatmap_->setToolTip(
-      tr("Every neuron of the layer over the visible text; click one to select it"));
-  auto* split = new QSplitter(Qt::Vertical);
-  split->setObjectName(QStringLiteral("explorerSplitter"));
-  split->addWidget(view_);
-  split->addWidget(plot_);
-  split->addWidget(heatmap_);
-  split->setStretchFactor(0, 4);
-  split->setStretchFactor(1, 1);
-  split->setStretchFactor(2, 1);
-  split->setSizes({520, 110, 140});
+  ui_ = buildExplorerLayout(this);
+  connect(ui_.openButton, &QPushButton::clicked, this, &ExplorerPane::chooseText);
+  ui_.view->installEventFilter(this);
   plotTimer_ = new QTimer(this);
   plotTimer_->setSingleShot(true);
   plotTimer_->setInterval(16);
   connect(plotTimer_, &QTimer::timeout, this, &ExplorerPane::updatePlot);
 
-  finder_ = new NeuronFinderPanel;
-  finder_->setObjectName(QStringLiteral("neuronFinder"));
-  auto* sides = new QSplitter(Qt::Horizontal);
-  sides->addWidget(split);
-  sides->addWidget(finder_);
-  sides->setStretchFactor(0, 3);
-  sides->setStretchFactor(1, 1);
-  sides->setSizes({900, 340});
-  finder_->setMinimumWidth(280);
-
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(top);
-  layout->addWidget(sides, 1);
-  layout->addWidget(hoverLabel_);
-
-  connect(selector_, &NeuronSelector::changed, this, &ExplorerPane::selectionChanged);
-  connect(view_, &ActivationTextView::characterHovered, this, [this](int index) {
+  connect(ui_.selector, &NeuronSelector::changed, this, &ExplorerPane::selectionChanged);
+  connect(ui_.view, &ActivationTextView::characterHovered, this, [this](int index) {
     hovered_ = index;
-    plot_->setHighlighted(index);
-    heatmap_->setHighlightedColumn(index);
+    ui_.plot->setHighlighted(index);
+    ui_.heatmap->setHighlightedColumn(index);
     if (index < 0) {
-      hoverLabel_->clear();
+      ui_.hoverLabel->clear();
       QToolTip::hideText();
       return;
     }
@@ -137,43 +60,43 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   connect(worker_, &ExplorerWorker::progress, this, &ExplorerPane::onProgress);
   connect(worker_, &ExplorerWorker::trackReady, this, &ExplorerPane::onTrack);
   connect(worker_, &ExplorerWorker::matrixReady, this, &ExplorerPane::onMatrix);
-  connect(view_, &ActivationTextView::visibleRangeChanged, this, [this](int begin, int end) {
+  connect(ui_.view, &ActivationTextView::visibleRangeChanged, this, [this](int begin, int end) {
     worker_->setVisible(begin, end);
     wakeWorker();
     plotTimer_->start();
   });
   connect(this, &ExplorerPane::valuesChanged, plotTimer_, qOverload<>(&QTimer::start));
-  connect(plot_, &ActivationPlot::positionClicked, this, [this](qint64 position) {
-    view_->setHighlighted(static_cast<int>(position));
-    view_->setFocus();
+  connect(ui_.plot, &ActivationPlot::positionClicked, this, [this](qint64 position) {
+    ui_.view->setHighlighted(static_cast<int>(position));
+    ui_.view->setFocus();
   });
-  connect(heatmap_, &NeuronHeatmap::neuronClicked, this, [this](int neuron) {
+  connect(ui_.heatmap, &NeuronHeatmap::neuronClicked, this, [this](int neuron) {
     NeuronSelection sel = neuronSelection();
     sel.neuron = neuron;
     setNeuronSelection(sel);
   });
-  connect(heatmap_, &NeuronHeatmap::columnClicked, this,
-          [this](qint64 position) { view_->setHighlighted(static_cast<int>(position)); });
+  connect(ui_.heatmap, &NeuronHeatmap::columnClicked, this,
+          [this](qint64 position) { ui_.view->setHighlighted(static_cast<int>(position)); });
   worker_->setHeatmapWanted(true);
-  connect(view_, &ActivationTextView::selectionChanged, finder_,
-          [this](int begin, int end) { finder_->setSelection(begin, end); });
-  connect(finder_, &NeuronFinderPanel::neuronChosen, this, &ExplorerPane::setNeuronSelection);
-  connect(finder_->worker(), &AnalysisWorker::found, this, [this](const FindResult& result) {
+  connect(ui_.view, &ActivationTextView::selectionChanged, ui_.finder,
+          [this](int begin, int end) { ui_.finder->setSelection(begin, end); });
+  connect(ui_.finder, &NeuronFinderPanel::neuronChosen, this, &ExplorerPane::setNeuronSelection);
+  connect(ui_.finder->worker(), &AnalysisWorker::found, this, [this](const FindResult& result) {
     if (result.cancelled || !result.error.isEmpty()) return;
     ranking_ = result.scores;
     applyRowOrder();
   });
-  connect(finder_, &NeuronFinderPanel::rangeChosen, this, [this](qint64 begin, qint64 end) {
+  connect(ui_.finder, &NeuronFinderPanel::rangeChosen, this, [this](qint64 begin, qint64 end) {
     Q_UNUSED(end);  // the match marks show the extent; the selection (the query) stays
-    view_->scrollTo(static_cast<int>(begin));
-    view_->setHighlighted(static_cast<int>(begin));
+    ui_.view->scrollTo(static_cast<int>(begin));
+    ui_.view->setHighlighted(static_cast<int>(begin));
   });
-  connect(finder_, &NeuronFinderPanel::matchesFound, this,
+  connect(ui_.finder, &NeuronFinderPanel::matchesFound, this,
           [this](const QVector<QPair<qint64, qint64>>& ranges) {
             std::vector<std::pair<int, int>> marks;
             for (const auto& r : ranges)
               marks.emplace_back(static_cast<int>(r.first), static_cast<int>(r.second));
-            view_->setMarkedRanges(marks);
+            ui_.view->setMarkedRanges(marks);
           });
   connect(worker_, &ExplorerWorker::probed, this, &ExplorerPane::onProbed);
   connect(worker_, &ExplorerWorker::hoverReady, this, &ExplorerPane::onHover);
@@ -189,15 +112,15 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
   model_ = workerModelFile(model);
   ++textId_;
   worker_->want(textId_);  // stops a pass over the old model
-  heatmap_->clear();
+  ui_.heatmap->clear();
   ExplorerWorker* worker = worker_;
   std::shared_ptr<const cellscope::ModelFile> file = model_;
   QMetaObject::invokeMethod(
       worker_, [worker, file] { worker->setModel(file); }, Qt::QueuedConnection);
 
-  finder_->setModel(model_);
+  ui_.finder->setModel(model_);
   const cellscope::ModelConfig& config = model.model;
-  selector_->setModel(config);
+  ui_.selector->setModel(config);
   updateLegend();
   probing_ = false;
   textLoaded_ = false;
@@ -205,7 +128,7 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
   if (!textPath_.isEmpty()) {
     openText(textPath_);
   } else if (!textTitle_.isEmpty()) {
-    const std::u32string text = view_->text();  // a text from memory: probe it again
+    const std::u32string text = ui_.view->text();  // a text from memory: probe it again
     showText(textTitle_, text);
   }
 }
@@ -250,46 +173,46 @@ quint64 ExplorerPane::startText(const QString& status) {
   worker_->want(textId_);  // cancels the pass over the previous text
   worker_->select(neuronSelection());
   worker_->setVisible(0, 0);
-  heatmap_->clear();  // the old text's (or model's) neurons
+  ui_.heatmap->clear();  // the old text's (or model's) neurons
   ranking_.clear();
   applyRowOrder();
   probing_ = true;
   textLoaded_ = false;
   coloured_ = false;
   hoverPending_ = false;
-  progressBar_->setFormat(tr("Probing %p%"));
-  progressBar_->setValue(0);
-  progressBar_->setVisible(true);
-  pathLabel_->setText(status);
+  ui_.progressBar->setFormat(tr("Probing %p%"));
+  ui_.progressBar->setValue(0);
+  ui_.progressBar->setVisible(true);
+  ui_.pathLabel->setText(status);
   return textId_;
 }
 
 const std::u32string& ExplorerPane::text() const {
-  return view_->text();
+  return ui_.view->text();
 }
 
 const std::vector<float>& ExplorerPane::values() const {
-  return view_->values();
+  return ui_.view->values();
 }
 
 NeuronSelection ExplorerPane::neuronSelection() const {
-  return selector_->selection();
+  return ui_.selector->selection();
 }
 
 void ExplorerPane::setNeuronSelection(const NeuronSelection& selection) {
-  selector_->setSelection(selection);
+  ui_.selector->setSelection(selection);
 }
 
 void ExplorerPane::stepNeuron(int delta) {
-  selector_->stepNeuron(delta);
+  ui_.selector->stepNeuron(delta);
 }
 
 void ExplorerPane::stepLayer(int delta) {
-  selector_->stepLayer(delta);
+  ui_.selector->stepLayer(delta);
 }
 
 bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == view_ && event->type() == QEvent::KeyPress) {
+  if (watched == ui_.view && event->type() == QEvent::KeyPress) {
     const auto* key = static_cast<QKeyEvent*>(event);
     switch (key->key()) {
       case Qt::Key_Right:
@@ -317,7 +240,7 @@ void ExplorerPane::selectionChanged() {
   colouringTimer_.start();
   updateLegend();
   if (neuronSelection().layer != orderLayer_) applyRowOrder();  // that layer's ranked neurons
-  heatmap_->setSelectedRow(neuronSelection().neuron);
+  ui_.heatmap->setSelectedRow(neuronSelection().neuron);
   coloured_ = false;
   worker_->select(neuronSelection());
   wakeWorker();
@@ -347,20 +270,20 @@ colormap::ColorMap ExplorerPane::currentMap() const {
 }
 
 void ExplorerPane::updatePlot() {
-  const auto [begin, end] = view_->visibleRange();
+  const auto [begin, end] = ui_.view->visibleRange();
   const NeuronSelection sel = neuronSelection();
-  const std::vector<float>& all = view_->values();
+  const std::vector<float>& all = ui_.view->values();
   std::vector<float> shown(all.begin() + begin, all.begin() + end);
-  plot_->setValues(begin, shown);
-  plot_->setCharacters(begin, view_->text().substr(static_cast<std::size_t>(begin),
+  ui_.plot->setValues(begin, shown);
+  ui_.plot->setCharacters(begin, ui_.view->text().substr(static_cast<std::size_t>(begin),
                                                    static_cast<std::size_t>(end - begin)));
   const colormap::ColorMap map = currentMap();
   if (map.range == cellscope::QuantityRange::kUnit) {
-    plot_->setRange(0.0, 1.0);
+    ui_.plot->setRange(0.0, 1.0);
   } else {
-    plot_->setRange(-map.upper(), map.upper());
+    ui_.plot->setRange(-map.upper(), map.upper());
   }
-  plot_->setTitle(tr("layer %1 · neuron %2 · %3")
+  ui_.plot->setTitle(tr("layer %1 · neuron %2 · %3")
                       .arg(sel.layer)
                       .arg(sel.neuron)
                       .arg(QString::fromStdString(cellscope::to_string(sel.quantity))));
@@ -383,32 +306,23 @@ void ExplorerPane::applyRowOrder() {
   for (int n = 0; n < hidden; ++n) {
     if (!placed[static_cast<std::size_t>(n)]) order.push_back(n);
   }
-  heatmap_->setRowOrder(ranking_.empty() ? std::vector<int>() : order);
+  ui_.heatmap->setRowOrder(ranking_.empty() ? std::vector<int>() : order);
 }
 
 void ExplorerPane::onMatrix(const ExplorerMatrix& matrix) {
   if (matrix.textId != textId_) return;
   const NeuronSelection sel = neuronSelection();
   if (matrix.layer != sel.layer || matrix.quantity != sel.quantity) return;
-  heatmap_->setData(matrix.begin, matrix.rows, matrix.columns, matrix.values, currentMap());
-  heatmap_->setSelectedRow(sel.neuron);
+  ui_.heatmap->setData(matrix.begin, matrix.rows, matrix.columns, matrix.values, currentMap());
+  ui_.heatmap->setSelectedRow(sel.neuron);
 }
 
 void ExplorerPane::updateLegend() {
   const NeuronSelection sel = neuronSelection();
   const colormap::ColorMap map = currentMap();
-  view_->setColorMap(map);
+  ui_.view->setColorMap(map);
   plotTimer_->start();
-  const QString what = QString::fromStdString(cellscope::to_string(sel.quantity));
-  if (map.range == cellscope::QuantityRange::kUnit) {
-    legendLabel_->setText(
-        tr("%1: %2 0 … %3 1").arg(what, swatch(colormap::kNeutral), swatch(colormap::kDark)));
-  } else {
-    const QString limit = QString::number(map.upper(), 'g', 3);
-    legendLabel_->setText(tr("%1: %2 −%3 … %4 0 … %5 +%3")
-                              .arg(what, swatch(colormap::kNegative), limit,
-                                   swatch(colormap::kNeutral), swatch(colormap::kPositive)));
-  }
+  ui_.legendLabel->setText(explorerLegend(sel.quantity, map));
 }
 
 void ExplorerPane::showError(const QString& message) {
@@ -419,8 +333,8 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   if (text.textId != textId_) return;
   if (!text.error.isEmpty()) {
     probing_ = false;
-    progressBar_->setVisible(false);
-    pathLabel_->setText(textTitle_.isEmpty() ? tr("No text") : textTitle_);
+    ui_.progressBar->setVisible(false);
+    ui_.pathLabel->setText(textTitle_.isEmpty() ? tr("No text") : textTitle_);
     emit probingFinished();
     showError(text.error);
     return;
@@ -428,25 +342,25 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   textPath_ = pendingPath_;
   textTitle_ = text.path;
   textLoaded_ = true;
-  view_->setText(text.text);
-  finder_->setText(text.text);
+  ui_.view->setText(text.text);
+  ui_.finder->setText(text.text);
   hovered_ = -1;
-  hoverLabel_->clear();
+  ui_.hoverLabel->clear();
   QString label = text.path;
   if (text.unknown > 0)
     label += tr(" (%n character(s) unknown to the model)", nullptr, static_cast<int>(text.unknown));
-  pathLabel_->setText(label);
+  ui_.pathLabel->setText(label);
 }
 
 void ExplorerPane::onProgress(quint64 textId, double fraction) {
   if (textId != textId_) return;
-  progressBar_->setValue(static_cast<int>(std::lround(fraction * progressBar_->maximum())));
+  ui_.progressBar->setValue(static_cast<int>(std::lround(fraction * ui_.progressBar->maximum())));
 }
 
 void ExplorerPane::onTrack(const ExplorerTrack& track) {
   if (track.textId != textId_ || track.neuron != neuronSelection()) return;
   if (!track.error.isEmpty()) {
-    hoverLabel_->setText(track.error);
+    ui_.hoverLabel->setText(track.error);
     return;
   }
   if (track.reset) {
@@ -459,9 +373,9 @@ void ExplorerPane::onTrack(const ExplorerTrack& track) {
       unboundedLimit_ = largest;
       updateLegend();
     }
-    view_->setValues(track.values);
+    ui_.view->setValues(track.values);
   } else {
-    view_->setValuesAt(static_cast<int>(track.begin), track.values);
+    ui_.view->setValuesAt(static_cast<int>(track.begin), track.values);
   }
   emit valuesChanged();
   // After the pass, a neuron whose values are not all cached fills in behind a progress bar
@@ -470,10 +384,10 @@ void ExplorerPane::onTrack(const ExplorerTrack& track) {
     const bool slow =
         !track.complete && colouringTimer_.isValid() && colouringTimer_.elapsed() > 200;
     if (slow) {
-      progressBar_->setFormat(tr("Colouring %p%"));
-      progressBar_->setValue(static_cast<int>(std::lround(track.filled * progressBar_->maximum())));
+      ui_.progressBar->setFormat(tr("Colouring %p%"));
+      ui_.progressBar->setValue(static_cast<int>(std::lround(track.filled * ui_.progressBar->maximum())));
     }
-    progressBar_->setVisible(slow);
+    ui_.progressBar->setVisible(slow);
   }
   if (track.complete && !coloured_) {
     coloured_ = true;
@@ -484,7 +398,7 @@ void ExplorerPane::onTrack(const ExplorerTrack& track) {
 void ExplorerPane::onProbed(const ExplorerProbeSummary& summary) {
   if (summary.textId != textId_) return;
   probing_ = false;
-  progressBar_->setVisible(false);
+  ui_.progressBar->setVisible(false);
   emit probingFinished();
   if (!summary.error.isEmpty()) showError(summary.error);
 }
@@ -497,7 +411,7 @@ void ExplorerPane::onHover(const ExplorerHover& hover) {
     return;
   }
   if (!hover.error.isEmpty()) {
-    hoverLabel_->setText(hover.error);
+    ui_.hoverLabel->setText(hover.error);
     return;
   }
   QStringList predictions;
@@ -506,14 +420,14 @@ void ExplorerPane::onHover(const ExplorerHover& hover) {
                        .arg(QString::fromStdString(cellscope::Vocabulary::display(p.character)))
                        .arg(100.0 * p.probability, 0, 'f', 1);
   }
-  const char32_t character = view_->text()[static_cast<std::size_t>(hover.position)];
+  const char32_t character = ui_.view->text()[static_cast<std::size_t>(hover.position)];
   const QString text = tr("#%1 '%2': %3 = %4   next: %5")
                            .arg(hover.position)
                            .arg(QString::fromStdString(cellscope::Vocabulary::display(character)),
                                 QString::fromStdString(cellscope::to_string(hover.neuron.quantity)),
                                 QString::number(static_cast<double>(hover.value), 'f', 4),
                                 predictions.join(QStringLiteral("  ")));
-  hoverLabel_->setText(text);
-  const QRect cell = view_->cellRect(hover.position);
-  QToolTip::showText(view_->viewport()->mapToGlobal(cell.bottomLeft()), text, view_->viewport());
+  ui_.hoverLabel->setText(text);
+  const QRect cell = ui_.view->cellRect(hover.position);
+  QToolTip::showText(ui_.view->viewport()->mapToGlobal(cell.bottomLeft()), text, ui_.view->viewport());
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/color_map.h"
+#include "explorer_layout.h"
 #include "explorer_worker.h"
 #include "neuron_search.h"
 
@@ -70,13 +71,13 @@ class ExplorerPane : public QWidget {
   // beyond it another neuron is replayed for the rest of the text.
   void setCacheBudget(std::size_t bytes) { worker_->setCacheBudget(bytes); }
 
-  ActivationTextView* view() const { return view_; }
-  QLabel* hoverLabel() const { return hoverLabel_; }
-  QLabel* legendLabel() const { return legendLabel_; }
-  QProgressBar* progressBar() const { return progressBar_; }
-  ActivationPlot* plot() const { return plot_; }
-  NeuronHeatmap* heatmap() const { return heatmap_; }
-  NeuronFinderPanel* finder() const { return finder_; }
+  ActivationTextView* view() const { return ui_.view; }
+  QLabel* hoverLabel() const { return ui_.hoverLabel; }
+  QLabel* legendLabel() const { return ui_.legendLabel; }
+  QProgressBar* progressBar() const { return ui_.progressBar; }
+  ActivationPlot* plot() const { return ui_.plot; }
+  NeuronHeatmap* heatmap() const { return ui_.heatmap; }
+  NeuronFinderPanel* finder() const { return ui_.finder; }
 
  public slots:
   // Asks for a file with QFileDialog, then openText().
@@ -110,6 +111,7 @@ class ExplorerPane : public QWidget {
   void updatePlot();
   colormap::ColorMap currentMap() const;
 
+  ExplorerLayout ui_;  // the widgets (explorer_layout.cpp arranges them)
   std::shared_ptr<const cellscope::ModelFile> model_;
   QThread* thread_ = nullptr;
   ExplorerWorker* worker_ = nullptr;
@@ -125,18 +127,8 @@ class ExplorerPane : public QWidget {
   bool hoverPending_ = false;
   double unboundedLimit_ = 3.0;
 
-  QPushButton* openButton_ = nullptr;
-  QLabel* pathLabel_ = nullptr;
-  QProgressBar* progressBar_ = nullptr;
-  NeuronSelector* selector_ = nullptr;
-  QLabel* legendLabel_ = nullptr;
-  ActivationTextView* view_ = nullptr;
-  ActivationPlot* plot_ = nullptr;
-  NeuronHeatmap* heatmap_ = nullptr;
-  NeuronFinderPanel* finder_ = nullptr;
   std::vector<cellscope::NeuronScore> ranking_;  // the finder's last ranking (heatmap order)
   int orderLayer_ = -1;                          // the layer that order was made for
   QTimer* plotTimer_ = nullptr;                  // coalesces plot updates
   QElapsedTimer colouringTimer_;                 // since the last neuron change
-  QLabel* hoverLabel_ = nullptr;
 };

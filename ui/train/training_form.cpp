@@ -1,13 +1,12 @@
 // TrainingForm: widgets in three group boxes (Data, Model, Optimisation and intervals), the
 // presets, the corpus and output choosers, the live parameter / memory estimate and the
 // measured time per epoch (re-measured only when a setting that sets the speed changes). Every
-// edit emits changed(). The settings round-trip through QSettings under "training/".
+// edit emits changed(). Values ⇄ widgets here; presets and the request in training_settings.cpp.
 #include "training_form.h"
 
 #include <QAbstractSpinBox>
 #include <QApplication>
 #include <QComboBox>
-#include <QDir>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFileDialog>
@@ -20,7 +19,6 @@
 #include <QLocale>
 #include <QPromise>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QThreadPool>
 #include <QTimer>
@@ -66,89 +64,7 @@ QDoubleSpinBox* doubleSpin(double lo, double hi, double step, int decimals) {
   return spin;
 }
 
-QString bytesText(double bytes) {
-  return QLocale().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeSIFormat);
-}
-
 }  // namespace
-
-QString formatDuration(double seconds) {
-  if (seconds < 0 || !std::isfinite(seconds)) return QStringLiteral("—");
-  const auto s = static_cast<qint64>(seconds + 0.5);
-  return QStringLiteral("%1:%2:%3")
-      .arg(s / 3600)
-      .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-      .arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
-TrainingSettings readTrainingSettings(const QSettings& s) {
-  const TrainingSettings d;
-  TrainingSettings v;
-  const auto get = [&s](const char* key, const QVariant& fallback) {
-    return s.value(QStringLiteral("training/") + QLatin1String(key), fallback);
-  };
-  v.corpusPaths = get("corpusPaths", d.corpusPaths).toStringList();
-  v.glob = get("glob", d.glob).toString();
-  v.cell = get("cell", d.cell).toInt();
-  v.layers = get("layers", d.layers).toInt();
-  v.hiddenSize = get("hiddenSize", d.hiddenSize).toInt();
-  v.seqLength = get("seqLength", d.seqLength).toInt();
-  v.batchSize = get("batchSize", d.batchSize).toInt();
-  v.optimizer = get("optimizer", d.optimizer).toInt();
-  v.learningRate = get("learningRate", d.learningRate).toDouble();
-  v.lrDecay = get("lrDecay", d.lrDecay).toDouble();
-  v.lrDecayAfter = get("lrDecayAfter", d.lrDecayAfter).toInt();
-  v.dropout = get("dropout", d.dropout).toDouble();
-  v.clipMode = get("clipMode", d.clipMode).toInt();
-  v.gradClip = get("gradClip", d.gradClip).toDouble();
-  v.valFrac = get("valFrac", d.valFrac).toDouble();
-  v.maxEpochs = get("maxEpochs", d.maxEpochs).toInt();
-  v.evalEvery = get("evalEvery", d.evalEvery).toInt();
-  v.sampleEvery = get("sampleEvery", d.sampleEvery).toInt();
-  v.checkpointEvery = get("checkpointEvery", d.checkpointEvery).toInt();
-  v.sampleTemperature = get("sampleTemperature", d.sampleTemperature).toDouble();
-  v.outputPath = get("outputPath", d.outputPath).toString();
-  return v;
-}
-
-void writeTrainingSettings(QSettings& s, const TrainingSettings& v) {
-  s.beginGroup(QStringLiteral("training"));
-  s.setValue(QStringLiteral("corpusPaths"), v.corpusPaths);
-  s.setValue(QStringLiteral("glob"), v.glob);
-  s.setValue(QStringLiteral("cell"), v.cell);
-  s.setValue(QStringLiteral("layers"), v.layers);
-  s.setValue(QStringLiteral("hiddenSize"), v.hiddenSize);
-  s.setValue(QStringLiteral("seqLength"), v.seqLength);
-  s.setValue(QStringLiteral("batchSize"), v.batchSize);
-  s.setValue(QStringLiteral("optimizer"), v.optimizer);
-  s.setValue(QStringLiteral("learningRate"), v.learningRate);
-  s.setValue(QStringLiteral("lrDecay"), v.lrDecay);
-  s.setValue(QStringLiteral("lrDecayAfter"), v.lrDecayAfter);
-  s.setValue(QStringLiteral("dropout"), v.dropout);
-  s.setValue(QStringLiteral("clipMode"), v.clipMode);
-  s.setValue(QStringLiteral("gradClip"), v.gradClip);
-  s.setValue(QStringLiteral("valFrac"), v.valFrac);
-  s.setValue(QStringLiteral("maxEpochs"), v.maxEpochs);
-  s.setValue(QStringLiteral("evalEvery"), v.evalEvery);
-  s.setValue(QStringLiteral("sampleEvery"), v.sampleEvery);
-  s.setValue(QStringLiteral("checkpointEvery"), v.checkpointEvery);
-  s.setValue(QStringLiteral("sampleTemperature"), v.sampleTemperature);
-  s.setValue(QStringLiteral("outputPath"), v.outputPath);
-  s.endGroup();
-}
-
-double estimateTrainingBytes(const cellscope::ModelConfig& model,
-                             const cellscope::TrainConfig& train, double corpusChars) {
-  using cellscope::CellType;
-  const double P = static_cast<double>(cellscope::parameter_count(model));
-  const double H = model.hidden_size, L = model.num_layers, V = model.vocab_size;
-  const double G = model.cell == CellType::kLstm ? 4 : model.cell == CellType::kGru ? 3 : 1;
-  double k = model.cell == CellType::kLstm ? 8 : model.cell == CellType::kGru ? 6 : 3;
-  if (model.dropout > 0.0) k += 1;
-  const double N = static_cast<double>(train.k2()) * train.batch_size;
-  const double floats = 4 * P + N * (L * k * H + V + 2 * H + G * H);
-  return 4 * floats + corpusChars * (V <= 256 ? 1 : 4);
-}
 
 TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   presetCombo_ = new QComboBox;
@@ -326,63 +242,13 @@ void TrainingForm::applySettings(const TrainingSettings& v) {
 }
 
 void TrainingForm::applyPreset(int preset) {
-  // Model and optimisation only: the corpus, output and intervals stay as they are.
-  const TrainingSettings d;
-  TrainingSettings v = settings();
-  v.cell = d.cell;
-  v.layers = d.layers;
-  v.hiddenSize = d.hiddenSize;
-  v.seqLength = d.seqLength;
-  v.batchSize = d.batchSize;
-  v.optimizer = d.optimizer;
-  v.learningRate = d.learningRate;
-  v.lrDecay = d.lrDecay;
-  v.lrDecayAfter = d.lrDecayAfter;
-  v.dropout = d.dropout;
-  v.clipMode = d.clipMode;
-  v.gradClip = d.gradClip;
-  if (preset == kFastSmall) {
-    v.layers = 1;
-    v.hiddenSize = 64;
-    v.batchSize = 32;
-  } else if (preset == kQuality) {
-    v.hiddenSize = 512;
-    v.seqLength = 100;
-    v.batchSize = 64;
-    v.dropout = 0.5;
-  }
+  const TrainingSettings v = withPreset(settings(), preset);
   presetCombo_->setCurrentIndex(preset);
   applySettings(v);
 }
 
 TrainingRequest TrainingForm::request() const {
-  const TrainingSettings v = settings();
-  TrainingRequest r;
-  for (const QString& path : v.corpusPaths)
-    r.corpusPaths.push_back(QDir::toNativeSeparators(path).toStdString());
-  r.glob = v.glob.toStdString();
-  r.model.cell = static_cast<cellscope::CellType>(v.cell);
-  r.model.num_layers = v.layers;
-  r.model.hidden_size = v.hiddenSize;
-  r.model.dropout = v.dropout;
-  r.model.vocab_size = vocabSize_;
-  cellscope::TrainConfig& t = r.train;
-  t.seq_length = v.seqLength;
-  t.batch_size = v.batchSize;
-  t.optimizer = static_cast<cellscope::OptimizerType>(v.optimizer);
-  t.learning_rate = v.learningRate;
-  t.lr_decay = v.lrDecay;
-  t.lr_decay_after = v.lrDecayAfter;
-  t.clip_mode = static_cast<cellscope::ClipMode>(v.clipMode);
-  t.grad_clip = v.gradClip;
-  t.val_frac = v.valFrac;
-  t.max_epochs = v.maxEpochs;
-  t.eval_every = v.evalEvery;
-  t.sample_every = v.sampleEvery;
-  t.checkpoint_every = v.checkpointEvery;
-  t.sample_temperature = v.sampleTemperature;
-  r.outputPath = v.outputPath.toStdString();
-  return r;
+  return trainingRequest(settings(), vocabSize_);
 }
 
 void TrainingForm::setCorpusInfo(const TrainingCorpusInfo& info) {
@@ -390,7 +256,7 @@ void TrainingForm::setCorpusInfo(const TrainingCorpusInfo& info) {
   corpusChars_ = static_cast<double>(info.trainChars + info.valChars);
   trainChars_ = static_cast<double>(info.trainChars);
   corpusLabel_->setText(tr("%n file(s), %1, %2 + %3 characters, vocabulary %4", nullptr, info.files)
-                            .arg(bytesText(static_cast<double>(info.bytes)),
+                            .arg(dataSizeText(static_cast<double>(info.bytes)),
                                  QLocale().toString(info.trainChars),
                                  QLocale().toString(info.valChars))
                             .arg(info.vocabSize));
@@ -419,7 +285,7 @@ void TrainingForm::updateEstimates() {
   parameterLabel_->setText(
       tr("%1 (vocabulary %2)").arg(QLocale().toString(params)).arg(vocabSize_));
   memoryLabel_->setText(tr("≈ %1 for training")
-                            .arg(bytesText(estimateTrainingBytes(r.model, r.train, corpusChars_))));
+                            .arg(dataSizeText(estimateTrainingBytes(r.model, r.train, corpusChars_))));
   scheduleTimeEstimate();
   emit changed();
 }

@@ -1,9 +1,9 @@
-// TrainingForm: the training pane's configuration — corpus (files, or a folder and a glob),
-// architecture, optimisation, intervals and the output file, with presets (char-rnn defaults,
-// fast small, quality) and, before starting, the parameter count, a training-memory estimate
-// and a measured time per epoch (a few training steps of the configured model on synthetic ids,
-// timed on the global thread pool, debounced, stale runs cancelled). TrainingSettings is its
-// persistent state (MainWindow saves it with its settings).
+// TrainingForm: the training pane's configuration widgets — corpus (files, or a folder and a
+// glob), architecture, optimisation, intervals and the output file, a preset chooser, and before
+// starting the parameter count, a training-memory estimate and a measured time per epoch (a few
+// training steps on synthetic ids, timed on the global thread pool, debounced, stale runs
+// cancelled). Its values, presets and request live in training_settings.h; the arithmetic in
+// training_estimates.h.
 #pragma once
 
 #include <QString>
@@ -12,57 +12,26 @@
 #include <atomic>
 #include <memory>
 
+#include "training_estimates.h"
+#include "training_settings.h"
 #include "training_worker.h"
 
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
-class QSettings;
 class QSpinBox;
 class QTimer;
-
-struct TrainingSettings {
-  QStringList corpusPaths;  // files or folders
-  QString glob = QStringLiteral("*");
-  int cell = 2;  // cellscope::CellType
-  int layers = 2;
-  int hiddenSize = 128;
-  int seqLength = 50;
-  int batchSize = 50;
-  int optimizer = 0;  // cellscope::OptimizerType
-  double learningRate = 2e-3;
-  double lrDecay = 0.97;
-  int lrDecayAfter = 10;
-  double dropout = 0.0;
-  int clipMode = 0;  // cellscope::ClipMode
-  double gradClip = 5.0;
-  double valFrac = 0.05;
-  int maxEpochs = 50;  // 0: until stopped
-  int evalEvery = 200;
-  int sampleEvery = 200;
-  int checkpointEvery = 500;
-  double sampleTemperature = 0.8;
-  QString outputPath;
-};
-
-// Under the "training/" group of `settings`.
-TrainingSettings readTrainingSettings(const QSettings& settings);
-void writeTrainingSettings(QSettings& settings, const TrainingSettings& values);
-
-// Training memory in bytes (docs/performance.md): 4·P floats for parameters, gradients and
-// Adam's moments, activations for T·B characters, plus the encoded text (`corpusChars`).
-double estimateTrainingBytes(const cellscope::ModelConfig& model,
-                             const cellscope::TrainConfig& train, double corpusChars);
-
-// "h:mm:ss", or "—" for a negative or non-finite time.
-QString formatDuration(double seconds);
 
 class TrainingForm : public QWidget {
   Q_OBJECT
 
  public:
-  enum Preset { kCharRnnDefaults = 0, kFastSmall = 1, kQuality = 2 };
+  enum Preset {
+    kCharRnnDefaults = kPresetCharRnnDefaults,
+    kFastSmall = kPresetFastSmall,
+    kQuality = kPresetQuality
+  };
 
   explicit TrainingForm(QWidget* parent = nullptr);
   ~TrainingForm() override;  // cancels a running time estimate

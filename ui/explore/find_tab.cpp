@@ -1,0 +1,145 @@
+// FindTab: the table is refilled whole from each result with sorting off, then sorting back on,
+// so the user's sort column survives a new Find; selection signals are blocked meanwhile.
+#include "find_tab.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "detectors.h"
+#include "finder_widgets.h"
+
+using finder::NumberItem;
+
+FindTab::FindTab(FinderSession* session, QWidget* parent)
+    : FinderTab(session, QStringLiteral("finderProgress"), QStringLiteral("finderStatus"),
+                parent) {
+  detectorCombo_ = new QComboBox;
+  detectorCombo_->setObjectName(QStringLiteral("finderDetectorCombo"));
+  for (const cellscope::DetectorInfo& d : cellscope::detector_list()) {
+    detectorCombo_->addItem(QString::fromStdString(d.name), QString::fromStdString(d.name));
+    detectorCombo_->setItemData(detectorCombo_->count() - 1, QString::fromStdString(d.description),
+                                Qt::ToolTipRole);
+  }
+  detectorCombo_->addItem(tr("Selection"), QString::fromLatin1(kSelectionTarget));
+  detectorCombo_->setItemData(detectorCombo_->count() - 1,
+                              tr("1 inside the span selected in the text, 0 elsewhere"),
+                              Qt::ToolTipRole);
+  detectorCombo_->addItem(tr("Regex…"), QString::fromLatin1(kRegexTarget));
+  detectorCombo_->setItemData(
+      detectorCombo_->count() - 1,
+      tr("Every character of a match of an ECMAScript regular expression, line by line"),
+      Qt::ToolTipRole);
+  regexEdit_ = new QLineEdit;
+  regexEdit_->setObjectName(QStringLiteral("finderRegexEdit"));
+  regexEdit_->setPlaceholderText(tr("regular expression, e.g. https?://[^ ]+"));
+  quantityCombo_ = new QComboBox;
+  quantityCombo_->setObjectName(QStringLiteral("finderQuantityCombo"));
+  button_ = new QPushButton(tr("Find neurons"));
+  button_->setObjectName(QStringLiteral("finderRunButton"));
+  table_ = finder::makeTable(QStringLiteral("finderResults"),
+                             {tr("#"), tr("Neuron"), tr("r"), tr("AUC")});
+  table_->horizontalHeaderItem(2)->setToolTip(tr("Pearson correlation (sorts by |r|)"));
+  table_->horizontalHeaderItem(3)->setToolTip(tr("ROC-AUC: P(positive > negative)"));
+  table_->horizontalHeader()->setSortIndicator(0, Qt::AscendingOrder);
+  table_->setSortingEnabled(true);
+
+  auto* form = new QFormLayout;
+  form->addRow(tr("Target"), detectorCombo_);
+  form->addRow(QString(), regexEdit_);
+  form->addRow(tr("Quantity"), quantityCombo_);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(button_);
+  layout->addWidget(progress_);
+  layout->addWidget(status_);
+  layout->addWidget(table_, 1);
+
+  connect(detectorCombo_, &QComboBox::currentIndexChanged, this, &FindTab::updateRegexVisibility);
+  connect(button_, &QPushButton::clicked, this, &FindTab::run);
+  connect(regexEdit_, &QLineEdit::returnPressed, this, &FindTab::run);
+  new finder::ItemChoice(table_, [this](int row) { emitRow(row); });
+  updateRegexVisibility();
+}
+
+void FindTab::setModel() {
+  finder::fillQuantities(quantityCombo_, session_->model != nullptr, session_->config);
+}
+
+void FindTab::updateRegexVisibility() {
+  const bool regex = detectorCombo_->currentData().toString() == QLatin1String(kRegexTarget);
+  regexEdit_->setVisible(regex);
+  if (regex) regexEdit_->setFocus();
+}
+
+void FindTab::clearResults() {
+  scores_.clear();
+  const QSignalBlocker block(table_->selectionModel());
+  table_->setRowCount(0);
+}
+
+void FindTab::run() {
+  if (!checkReady()) return;
+  FindRequest request;
+  const QString target = detectorCombo_->currentData().toString();
+  if (target == QLatin1String(kSelectionTarget)) {
+    if (!session_->hasSelection()) {
+      status_->setText(
+          tr("The selection is empty: select a span of the text first (the target is 1 inside "
+             "it, 0 elsewhere)."));
+      return;
+    }
+    request.spans.emplace_back(session_->selectionBegin, session_->selectionEnd);
+  } else if (target == QLatin1String(kRegexTarget)) {
+    if (regexEdit_->text().isEmpty()) {
+      status_->setText(tr("Type a regular expression first."));
+      return;
+    }
+    request.detector = "regex:" + regexEdit_->text().toStdString();
+  } else {
+    request.detector = target.toStdString();
+  }
+  request.quantity = static_cast<cellscope::Quantity>(quantityCombo_->currentData().toInt());
+  request.top = kTopNeurons;
+  startJob(request, &AnalysisWorker::find, AnalysisWorker::Kind::kFind);
+}
+
+void FindTab::onFound(const FindResult& result) {
+  if (!finishJob(result)) return;
+  scores_ = result.scores;
+  quantity_ = result.quantity;
+  status_->setText(tr("%1 against %2: %3 of %4 positions positive. Best %5 neurons by |r|.")
+                       .arg(finder::quantityName(result.quantity), result.target)
+                       .arg(result.positives)
+                       .arg(result.positions)
+                       .arg(result.scores.size()));
+  const QSignalBlocker block(table_->selectionModel());
+  table_->setSortingEnabled(false);
+  table_->setRowCount(static_cast<int>(scores_.size()));
+  for (int row = 0; row < static_cast<int>(scores_.size()); ++row) {
+    const cellscope::NeuronScore& s = scores_[static_cast<std::size_t>(row)];
+    table_->setItem(row, 0, new NumberItem(QString::number(row + 1), row + 1));
+    auto* name = new NumberItem(finder::neuronName(s.layer, s.neuron), s.layer * 1e7 + s.neuron);
+    name->setData(finder::kLayerRole, s.layer);
+    name->setData(finder::kNeuronRole, s.neuron);
+    table_->setItem(row, 1, name);
+    table_->setItem(row, 2,
+                    new NumberItem(finder::number(s.correlation, 3), std::fabs(s.correlation)));
+    table_->setItem(row, 3, new NumberItem(finder::number(s.auc, 3), s.auc));
+  }
+  table_->setSortingEnabled(true);
+  table_->resizeColumnsToContents();
+}
+
+void FindTab::emitRow(int row) {
+  const QTableWidgetItem* item = table_->item(row, 1);
+  if (item == nullptr) return;
+  emit neuronChosen(NeuronSelection{item->data(finder::kLayerRole).toInt(),
+                                    item->data(finder::kNeuronRole).toInt(), quantity_});
+}

@@ -1,0 +1,49 @@
+// TrainingSettings: the training form's persistent state as plain values — what it saves under
+// "training/" in QSettings, what a preset changes (model and optimisation only; corpus, output
+// and intervals stay), and the TrainingRequest it becomes. Pure functions: no widgets.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include "training_worker.h"
+
+class QSettings;
+
+struct TrainingSettings {
+  QStringList corpusPaths;  // files or folders
+  QString glob = QStringLiteral("*");
+  int cell = 2;  // cellscope::CellType
+  int layers = 2;
+  int hiddenSize = 128;
+  int seqLength = 50;
+  int batchSize = 50;
+  int optimizer = 0;  // cellscope::OptimizerType
+  double learningRate = 2e-3;
+  double lrDecay = 0.97;
+  int lrDecayAfter = 10;
+  double dropout = 0.0;
+  int clipMode = 0;  // cellscope::ClipMode
+  double gradClip = 5.0;
+  double valFrac = 0.05;
+  int maxEpochs = 50;  // 0: until stopped
+  int evalEvery = 200;
+  int sampleEvery = 200;
+  int checkpointEvery = 500;
+  double sampleTemperature = 0.8;
+  QString outputPath;
+};
+
+// Under the "training/" group of `settings`.
+TrainingSettings readTrainingSettings(const QSettings& settings);
+void writeTrainingSettings(QSettings& settings, const TrainingSettings& values);
+
+// The presets, in the preset combo's order.
+constexpr int kPresetCharRnnDefaults = 0;  // 2x128 LSTM, char-rnn's defaults
+constexpr int kPresetFastSmall = 1;        // 1x64 LSTM
+constexpr int kPresetQuality = 2;          // 2x512 LSTM, dropout 0.5
+// `current` with the model and optimisation settings of `preset`.
+TrainingSettings withPreset(const TrainingSettings& current, int preset);
+
+// The request for `settings` over a vocabulary of `vocabSize` (resumePath left empty).
+TrainingRequest trainingRequest(const TrainingSettings& settings, int vocabSize);
