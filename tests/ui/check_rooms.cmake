@@ -30,6 +30,7 @@ if(CHECK STREQUAL "includes")
       file(STRINGS "${UI_DIR}/${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
       foreach(line IN LISTS includes)
         string(REGEX REPLACE "^[^\"]*\"([^\"]*)\".*$" "\\1" header "${line}")
+        string(REGEX REPLACE "^(\\./|\\.\\./)+" "" header "${header}")  # "../explore/x.h"
         set(target "")
         if(header MATCHES "^([a-z_]+)/([^/]+)$" AND CMAKE_MATCH_1 IN_LIST rooms)
           set(target ${CMAKE_MATCH_1})
