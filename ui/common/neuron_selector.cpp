@@ -1,4 +1,5 @@
 // NeuronSelector: three controls and the rules for filling them from a model configuration.
+// Invariant: the shown selection is always valid for the model (layer and neuron in range).
 #include "neuron_selector.h"
 
 #include <QComboBox>

@@ -1,4 +1,5 @@
-// followPalette: one pass over the axis rect's axes (all four, visible or not).
+// followPalette: one pass over the axis rect's axes (all four, visible or not), so an axis
+// made visible later already has the palette's colours.
 #include "plot_palette.h"
 
 #include <qcustomplot.h>

@@ -1,4 +1,6 @@
-// Worker threads: see worker_thread.h. The thread object itself goes with its owner (child).
+// Worker threads: see worker_thread.h. The thread object itself goes with its owner (child);
+// joinWorkerThread deletes the worker only once its thread has stopped, so no slot of it runs
+// while it is destroyed.
 #include "worker_thread.h"
 
 #include <QThread>

@@ -1,4 +1,5 @@
 // FinderTab's non-template half: reset, progress and the "load a model / open a text" check.
+// A reset never touches the worker: the session's new text id is what makes old results stale.
 #include "finder_tab.h"
 
 #include <cmath>

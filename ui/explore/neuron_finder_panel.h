@@ -1,9 +1,8 @@
-// NeuronFinderPanel: the explorer's side panel with three tabs over the same model and text —
-// Find (rank neurons against a detector, a regex or the selected span), Match (LSTMVis: the
-// neurons on through the selection and where else they switch on together) and Saturation (the
-// gate-saturation scatter of one layer). The tabs (find_tab, match_tab, saturation_tab) share
-// only the FinderSession: the AnalysisWorker thread this panel owns, and the text. A new text
-// clears every result and cancels running jobs; the GUI thread never waits on the worker.
+// NeuronFinderPanel: the explorer's side panel, three tabs over one model and text — Find (rank
+// neurons against a detector, a regex or the selection), Match (LSTMVis) and Saturation (the
+// gate-saturation scatter of one layer), one class each, sharing only the FinderSession (the
+// AnalysisWorker thread this panel owns, and the text). A new text clears every result and
+// cancels running jobs; the GUI thread never waits on the worker.
 #pragma once
 
 #include <QPair>

@@ -1,9 +1,8 @@
-// TrainingForm: the training pane's configuration widgets — corpus (files, or a folder and a
-// glob), architecture, optimisation, intervals and the output file, a preset chooser, and before
-// starting the parameter count, a training-memory estimate and a measured time per epoch (a few
-// training steps on synthetic ids, timed on the global thread pool, debounced, stale runs
-// cancelled). Its values, presets and request live in training_settings.h; the arithmetic in
-// training_estimates.h.
+// TrainingForm: the training pane's configuration widgets — corpus, architecture, optimisation,
+// intervals, output file, a preset chooser — and before starting the parameter count, a memory
+// estimate and a measured time per epoch (a few steps on synthetic ids on the global thread
+// pool, debounced, stale runs cancelled). Values, presets and the request: training_settings.h;
+// the arithmetic: training_estimates.h.
 #pragma once
 
 #include <QString>

@@ -1,9 +1,8 @@
 // TrainingPlots: the live QCustomPlot charts of a training run — loss (raw, an exponential
 // moving average, and validation), the gradient norm before clipping, the learning rate and
 // throughput (chars/s), and the gradient flow: ||dL/dh|| against steps back through the BPTT
-// window at the last iteration, one graph per layer. The x axis of the live plots is a choice
-// (iterations, epochs or wall time); every point keeps all three keys so a change re-plots.
-// Data arrive as value types; replots are coalesced by a single-shot timer (≤ 25/s).
+// window at the last iteration, one graph per layer. The x axis is a choice (iterations, epochs,
+// wall time; every point keeps all three); replots are coalesced by a timer (≤ 25/s).
 #pragma once
 
 #include <QWidget>
