@@ -1,11 +1,10 @@
-// Subcommands train / sample / eval / info / export. Flag names follow char-rnn's (GNU style).
-// Invariant: a command either finishes its output file completely (atomic write) or leaves
-// the previous one untouched; Ctrl-C during training stops cleanly and still writes --out.
+// Subcommands sample / eval / info / export (train: train_command.cpp). Flag names follow
+// char-rnn's (GNU style). Invariant: a command either finishes its output file completely
+// (atomic write) or leaves the previous one untouched.
 #include "commands.h"
 
 #include <atomic>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -24,171 +23,13 @@
 namespace cellscope::cli {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) {
-  g_interrupted.store(true);
-}
+std::atomic<bool> g_interrupted{false};  // never set yet: no SIGINT handler outside train
 
 std::string fixed(double v, int digits) {
   if (std::isnan(v)) return "-";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
-}
-
-// ---- train ---------------------------------------------------------------------------------
-
-struct TrainArgs {
-  std::vector<std::string> corpus;
-  std::string glob = "*";
-  bool replace_invalid = false;
-  std::string out;
-  std::string resume;
-  std::string model = "lstm";
-  int rnn_size = 128;
-  int num_layers = 2;
-  double dropout = 0.0;
-  TrainConfig train;
-  std::string optimizer = "adam";
-  std::string clip_mode = "value";
-  int threads = 0;
-};
-
-class CliObserver : public TrainingObserver {
- public:
-  explicit CliObserver(ProgressLine& line) : line_(line) {}
-  void on_iteration(const IterationEvent& e) override {
-    std::ostringstream s;
-    s << "iter " << format_count(static_cast<double>(e.iteration)) << " | epoch "
-      << fixed(e.epoch, 2) << " | loss " << fixed(e.loss, 3) << " | val " << fixed(val_, 3) << " | "
-      << format_count(e.chars_per_sec) << " chars/s | " << format_duration(e.seconds) << " elapsed";
-    if (e.eta_seconds >= 0) s << " | ETA " << format_duration(e.eta_seconds);
-    line_.update(s.str());
-  }
-  void on_validation(const ValidationEvent& e) override {
-    val_ = e.val_loss;
-    line_.message("iter " + std::to_string(e.iteration) + ": validation loss " +
-                  fixed(e.val_loss, 4) + " nats/char (epoch " + fixed(e.epoch, 2) + ", " +
-                  format_duration(e.seconds) + ")");
-  }
-  void on_sample(const SampleRecord& s) override {
-    line_.message("---- sample at iteration " + std::to_string(s.iteration) + " ----\n" + s.text +
-                  "\n----");
-  }
-  void on_checkpoint(const CheckpointEvent& e) override {
-    line_.message("iter " + std::to_string(e.iteration) + ": saved " + e.path);
-  }
-  void on_message(const std::string& m) override { line_.message(m); }
-
- private:
-  ProgressLine& line_;
-  double val_ = std::nan("");
-};
-
-void run_train(const TrainArgs& a, const CLI::App& sub) {
-  set_thread_count(a.threads);
-  TrainConfig train = a.train;
-  train.optimizer = parse_optimizer_type(a.optimizer);
-  train.clip_mode = parse_clip_mode(a.clip_mode);
-  if (train.k1() > train.k2()) {
-    throw Error("--bptt-every (" + std::to_string(train.k1()) +
-                ") must not exceed --bptt-length (" + std::to_string(train.k2()) + ")");
-  }
-  auto given = [&](const char* name) { return sub.count(name) > 0; };
-
-  std::unique_ptr<Trainer> trainer;
-  ModelFile resumed;
-  if (!a.resume.empty()) {
-    resumed = load_model_file(a.resume);
-    // Architecture and data layout are fixed by the file; run limits and rates may change.
-    for (const char* fixed_flag :
-         {"--model", "--rnn-size", "--num-layers", "--seq-length", "--batch-size", "--bptt-every",
-          "--bptt-length", "--optimizer", "--reset-state"}) {
-      if (given(fixed_flag)) {
-        throw Error(std::string(fixed_flag) + " cannot change when resuming (" + a.resume +
-                    " fixes it); start a new model instead");
-      }
-    }
-    TrainConfig merged = resumed.train;
-    auto take = [&](const char* flag, auto& dst, const auto& src) {
-      if (given(flag)) dst = src;
-    };
-    take("--learning-rate", merged.learning_rate, train.learning_rate);
-    take("--lr-decay", merged.lr_decay, train.lr_decay);
-    take("--lr-decay-after", merged.lr_decay_after, train.lr_decay_after);
-    take("--grad-clip", merged.grad_clip, train.grad_clip);
-    take("--clip-mode", merged.clip_mode, train.clip_mode);
-    take("--val-frac", merged.val_frac, train.val_frac);
-    take("--max-epochs", merged.max_epochs, train.max_epochs);
-    take("--max-iters", merged.max_iters, train.max_iters);
-    take("--max-seconds", merged.max_seconds, train.max_seconds);
-    take("--eval-every", merged.eval_every, train.eval_every);
-    take("--checkpoint-every", merged.checkpoint_every, train.checkpoint_every);
-    take("--sample-every", merged.sample_every, train.sample_every);
-    take("--sample-length", merged.sample_length, train.sample_length);
-    take("--sample-temperature", merged.sample_temperature, train.sample_temperature);
-    if (given("--learning-rate")) resumed.progress.learning_rate = train.learning_rate;
-    if (given("--dropout")) resumed.model.dropout = a.dropout;
-    train = merged;
-  }
-
-  CorpusOptions copts;
-  copts.paths = a.corpus;
-  copts.glob = a.glob;
-  copts.replace_invalid = a.replace_invalid;
-  copts.val_frac = train.val_frac;
-  std::fprintf(stderr, "loading corpus...\n");
-  const Vocabulary resume_vocab(resumed.vocabulary);
-  Corpus corpus = load_corpus(copts, a.resume.empty() ? nullptr : &resume_vocab);
-  std::fprintf(stderr,
-               "corpus: %zu file(s), %s bytes, %s train + %s validation characters, "
-               "vocabulary %d\n",
-               corpus.files.size(), format_count(static_cast<double>(corpus.bytes)).c_str(),
-               format_count(static_cast<double>(corpus.train.size())).c_str(),
-               format_count(static_cast<double>(corpus.val.size())).c_str(), corpus.vocab.size());
-  if (corpus.replaced > 0) {
-    std::fprintf(stderr, "warning: %lld invalid UTF-8 sequence(s) replaced by U+FFFD\n",
-                 static_cast<long long>(corpus.replaced));
-  }
-
-  if (a.resume.empty()) {
-    ModelConfig mc;
-    mc.cell = parse_cell_type(a.model);
-    mc.hidden_size = a.rnn_size;
-    mc.num_layers = a.num_layers;
-    mc.dropout = a.dropout;
-    trainer = std::make_unique<Trainer>(mc, train, corpus.vocab);
-  } else {
-    model_from_file(resumed, a.resume);  // validates the parameter count, naming the file
-    trainer = std::make_unique<Trainer>(resumed, train);
-  }
-  trainer->set_corpus(absolute_paths(copts.paths), copts.glob);
-  const ModelConfig& mc = trainer->model().config();
-  std::fprintf(
-      stderr, "model: %s, %d x %d, %s parameters, %d threads%s\n", to_string(mc.cell).c_str(),
-      mc.num_layers, mc.hidden_size,
-      format_count(static_cast<double>(trainer->model().params().size())).c_str(), thread_count(),
-      a.resume.empty()
-          ? ""
-          : (", resuming at iteration " + std::to_string(trainer->progress().iteration)).c_str());
-
-  ProgressLine line;
-  CliObserver observer(line);
-  g_interrupted.store(false);
-  auto previous = std::signal(SIGINT, on_sigint);
-  TrainResult result;
-  try {
-    result = trainer->run(corpus.train, corpus.val, &observer, &g_interrupted, a.out);
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    throw;
-  }
-  std::signal(SIGINT, previous);
-  line.finish();
-  if (result.reason == StopReason::kDiverged) throw Error(result.message);
-  std::fprintf(stderr, "done: %s after %lld iterations; validation loss %s; saved %s\n",
-               result.message.c_str(), static_cast<long long>(result.iterations),
-               fixed(result.val_loss, 4).c_str(), a.out.c_str());
 }
 
 // ---- sample --------------------------------------------------------------------------------
@@ -277,13 +118,38 @@ void run_eval(const EvalArgs& a) {
 
 // ---- info ----------------------------------------------------------------------------------
 
-void run_info(const std::string& path) {
+// One line per watch record, for scripts: iter=… detector=… layer=… neuron=… quantity=… r=… auc=…
+void print_watch(const std::string& path, const ModelFile& f) {
+  if (f.watch.empty()) {
+    std::fprintf(stderr, "%s has no watch records (train with --watch to record them)\n",
+                 path.c_str());
+  }
+  auto number = [](double v, const char* format) {
+    if (std::isnan(v)) return std::string("nan");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, format, v);
+    return std::string(buf);
+  };
+  for (const WatchRecord& r : f.watch) {  // a record without a neuron: -1 -1 - nan nan
+    std::printf("iter=%lld detector=%s layer=%d neuron=%d quantity=%s r=%s auc=%s\n",
+                static_cast<long long>(r.iteration), r.detector.c_str(), r.layer, r.neuron,
+                r.quantity.empty() ? "-" : r.quantity.c_str(),
+                number(r.correlation, "%+.4f").c_str(), number(r.auc, "%.4f").c_str());
+  }
+}
+
+void run_info(const std::string& path, bool watch) {
   const ModelFile f = load_model_file(path);
+  if (watch) {
+    print_watch(path, f);
+    return;
+  }
   const ModelConfig& m = f.model;
   const TrainConfig& t = f.train;
   std::printf("file:        %s\n", path.c_str());
-  std::printf("model:       %s, %d layer(s) x %d, dropout %g\n", to_string(m.cell).c_str(),
-              m.num_layers, m.hidden_size, m.dropout);
+  const char* variant = m.gru_reset_after ? " (reset after)" : m.rnn_relu ? " (relu)" : "";
+  std::printf("model:       %s%s, %d layer(s) x %d, dropout %g\n", to_string(m.cell).c_str(),
+              variant, m.num_layers, m.hidden_size, m.dropout);
   std::printf("parameters:  %s\n", format_count(static_cast<double>(f.parameters.size())).c_str());
   std::printf("vocabulary:  %d characters\n", m.vocab_size);
   std::printf("training:    %s, learning rate %g (now %g), decay %g after epoch %d, clip %s %g\n",
@@ -310,6 +176,17 @@ void run_info(const std::string& path) {
         best->loss, static_cast<long long>(best->iteration), f.val_history.size());
   }
   std::printf("samples:     %zu kept\n", f.samples.size());
+  if (!f.watch.empty()) {
+    std::string detectors;
+    for (const WatchRecord& r : f.watch) {
+      if (r.iteration != f.watch.front().iteration) break;
+      detectors += (detectors.empty() ? "" : ", ") + r.detector;
+    }
+    std::printf("watch:       %zu records (%s), iterations %lld to %lld; info --watch lists them\n",
+                f.watch.size(), detectors.c_str(),
+                static_cast<long long>(f.watch.front().iteration),
+                static_cast<long long>(f.watch.back().iteration));
+  }
 }
 
 // ---- export --------------------------------------------------------------------------------
@@ -341,78 +218,6 @@ void add_export_command(CLI::App& app) {
   sub->add_option("model", *path, "Model file (.csm)")->required();
   sub->add_option("--out", *out, "Model file to write (.csm), atomically")->required();
   sub->callback([path, out] { run_export(*path, *out); });
-}
-
-void add_train_command(CLI::App& app) {
-  auto a = std::make_shared<TrainArgs>();
-  CLI::App* sub = app.add_subcommand("train", "Train a model on text files (char-rnn style)");
-  sub->option_defaults()->always_capture_default();
-  sub->add_option("--corpus", a->corpus, "Text files or folders (UTF-8), concatenated in order")
-      ->required()
-      ->expected(1, -1);
-  sub->add_option("--glob", a->glob, "File-name pattern inside folders, e.g. '*.c'");
-  sub->add_flag("--replace-invalid", a->replace_invalid,
-                "Replace invalid UTF-8 by U+FFFD instead of stopping");
-  sub->add_option("--out", a->out, "Model file to write (.csm), atomically")->required();
-  sub->add_option("--resume", a->resume, "Continue training from this model file")
-      ->check(CLI::ExistingFile);
-  sub->add_option("--model", a->model, "Cell type")->check(CLI::IsMember({"lstm", "gru", "rnn"}));
-  sub->add_option("--rnn-size", a->rnn_size, "Hidden units per layer")->check(CLI::Range(1, 16384));
-  sub->add_option("--num-layers", a->num_layers, "Stacked layers")->check(CLI::Range(1, 64));
-  sub->add_option("--seq-length", a->train.seq_length, "Characters per chunk (BPTT length)")
-      ->check(CLI::Range(1, 100000));
-  sub->add_option("--bptt-every", a->train.bptt_every,
-                  "k1: run BPTT every k1 characters (default: seq-length)")
-      ->check(CLI::Range(1, 100000));
-  sub->add_option("--bptt-length", a->train.bptt_length,
-                  "k2: back-propagate over the last k2 steps (default: seq-length; k1 <= k2)")
-      ->check(CLI::Range(1, 100000));
-  sub->add_option("--batch-size", a->train.batch_size, "Contiguous streams per batch")
-      ->check(CLI::Range(1, 100000));
-  sub->add_flag("--reset-state", a->train.reset_state,
-                "Start every chunk from a zero state (independent chunks)");
-  sub->add_option("--optimizer", a->optimizer, "adam, rmsprop (alpha 0.95) or sgd (momentum 0.9)")
-      ->check(CLI::IsMember({"adam", "rmsprop", "sgd"}));
-  sub->add_option("--learning-rate", a->train.learning_rate, "Learning rate")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--lr-decay", a->train.lr_decay, "Multiply the rate by this every epoch ...")
-      ->check(CLI::Range(0.0, 1.0));
-  sub->add_option("--lr-decay-after", a->train.lr_decay_after, "... from this epoch on")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--dropout", a->dropout, "Dropout between layers, in [0, 1)")
-      ->check(CLI::Range(0.0, 0.99));
-  sub->add_option("--grad-clip", a->train.grad_clip, "Clipping threshold (0: none)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--clip-mode", a->clip_mode,
-                  "value: clamp each gradient element; norm: rescale by the global norm")
-      ->check(CLI::IsMember({"value", "norm"}));
-  sub->add_option("--val-frac", a->train.val_frac, "Validation fraction, from the end")
-      ->check(CLI::Range(0.0, 0.5));
-  sub->add_option("--max-epochs", a->train.max_epochs, "Stop after this many epochs (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--max-iters", a->train.max_iters,
-                  "Stop at this total iteration count, resumed runs included (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--max-seconds", a->train.max_seconds,
-                  "Stop after this many seconds of this run and write --out (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--eval-every", a->train.eval_every,
-                  "Validate every N iterations (0: at the end)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--checkpoint-every", a->train.checkpoint_every,
-                  "Write --out every N iterations (0: at the end)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--sample-every", a->train.sample_every,
-                  "Print a sample every N iterations (0: never)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--sample-length", a->train.sample_length, "Characters per training sample")
-      ->check(CLI::Range(1, 100000));
-  sub->add_option("--sample-temperature", a->train.sample_temperature,
-                  "Temperature of training samples")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--seed", a->train.seed, "Random seed (initialisation, dropout, samples)");
-  sub->add_option("--threads", a->threads, "Threads (0: all cores)")->check(CLI::NonNegativeNumber);
-  sub->callback([a, sub] { run_train(*a, *sub); });
 }
 
 void add_sample_command(CLI::App& app) {
@@ -451,9 +256,13 @@ void add_eval_command(CLI::App& app) {
 
 void add_info_command(CLI::App& app) {
   auto path = std::make_shared<std::string>();
+  auto watch = std::make_shared<bool>(false);
   CLI::App* sub = app.add_subcommand("info", "Configuration, size and history of a model file");
   sub->add_option("model", *path, "Model file (.csm)")->required();
-  sub->callback([path] { run_info(*path); });
+  sub->add_flag("--watch", *watch,
+                "Only the watch records (train --watch), one line each: iter=... detector=... "
+                "layer=... neuron=... quantity=... r=... auc=...");
+  sub->callback([path, watch] { run_info(*path, *watch); });
 }
 
 }  // namespace cellscope::cli

@@ -74,9 +74,11 @@ TEST_F(Cli, HelpEverywhere) {
   }
   const CliRun train = run("train --help");
   for (const char* flag :
-       {"--rnn-size", "--num-layers", "--seq-length", "--batch-size", "--learning-rate",
-        "--lr-decay", "--dropout", "--grad-clip", "--clip-mode", "--val-frac", "--max-seconds",
-        "--bptt-every", "--bptt-length", "--resume", "--threads", "--reset-state"}) {
+       {"--rnn-size",    "--num-layers",      "--seq-length",  "--batch-size", "--learning-rate",
+        "--lr-decay",    "--dropout",         "--grad-clip",   "--clip-mode",  "--val-frac",
+        "--max-seconds", "--bptt-every",      "--bptt-length", "--resume",     "--threads",
+        "--reset-state", "--gru-reset-after", "--rnn-relu",    "--watch",      "--watch-text",
+        "--watch-every"}) {
     EXPECT_NE(train.out.find(flag), std::string::npos) << flag;
   }
 }
@@ -127,7 +129,99 @@ TEST_F(Cli, ResumeContinuesTheIterationCount) {
   const CliRun bad = run("train --corpus " + path("corpus.txt") + " --out " + path("m3.csm") +
                          " --resume " + model + " --rnn-size 32");
   EXPECT_NE(bad.status, 0);
-  EXPECT_NE(bad.err.find("--rnn-size cannot change when resuming"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("--rnn-size cannot change when resuming: " + model +
+                         " has 16, the command gives 32"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(fs::exists(path("m3.csm")));
+}
+
+// Re-running the training command with --resume added: the architecture flags it repeats are
+// the model's own, so they are accepted; each real change is refused naming both values.
+TEST_F(Cli, ResumeAcceptsTheArchitectureFlagsItWasTrainedWith) {
+  const std::string model = trained_model();
+  const std::string same =
+      " --model lstm --rnn-size 16 --num-layers 1 --batch-size 4 "
+      "--seq-length 20 --bptt-every 20 --bptt-length 20 --optimizer adam";
+  const CliRun r = run("train --corpus " + path("corpus.txt") + " --out " + path("m2.csm") +
+                       " --resume " + model + same + " --max-iters 35 --threads 1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(cellscope::load_model_file(path("m2.csm")).progress.iteration, 35);
+  const struct {
+    const char* flags;
+    const char* message;
+  } changes[] = {
+      {" --model gru", "--model cannot change when resuming"},
+      {" --num-layers 2", "--num-layers cannot change"},
+      {" --batch-size 8", "--batch-size cannot change"},
+      {" --seq-length 10", "--seq-length cannot change"},
+      {" --bptt-every 10", "--bptt-every cannot change"},
+      {" --optimizer sgd", "--optimizer cannot change"},
+      {" --reset-state", "--reset-state cannot change"},
+  };
+  for (const auto& c : changes) {
+    const CliRun bad = run("train --corpus " + path("corpus.txt") + " --out " + path("m3.csm") +
+                           " --resume " + model + c.flags + " --max-iters 35 --threads 1");
+    EXPECT_NE(bad.status, 0) << c.flags;
+    EXPECT_NE(bad.err.find(c.message), std::string::npos) << c.flags << ": " << bad.err;
+    EXPECT_FALSE(fs::exists(path("m3.csm"))) << c.flags;
+  }
+  const CliRun layers = run("train --corpus " + path("corpus.txt") + " --out " + path("m3.csm") +
+                            " --resume " + model + " --num-layers 2");
+  EXPECT_NE(layers.err.find("has 1, the command gives 2"), std::string::npos) << layers.err;
+  const CliRun optimizer = run("train --corpus " + path("corpus.txt") + " --out " + path("m3.csm") +
+                               " --resume " + model + " --optimizer sgd");
+  EXPECT_NE(optimizer.err.find("has adam, the command gives sgd"), std::string::npos)
+      << optimizer.err;
+}
+
+// --gru-reset-after and --rnn-relu set the model's cell variant, go with their cell only, are
+// recorded in the file (info shows them) and are fixed when resuming.
+TEST_F(Cli, CellVariantFlagsGoWithTheirCellAndAreFixedOnResume) {
+  write("corpus.txt", corpus());
+  const std::string common =
+      " --rnn-size 8 --num-layers 1 --batch-size 4 --seq-length 20 "
+      "--max-iters 5 --eval-every 0 --threads 1";
+  const CliRun gru = run("train --corpus " + path("corpus.txt") + " --out " + path("g.csm") +
+                         " --model gru --gru-reset-after" + common);
+  ASSERT_EQ(gru.status, 0) << gru.err;
+  EXPECT_TRUE(cellscope::load_model_file(path("g.csm")).model.gru_reset_after);
+  EXPECT_NE(run("info " + path("g.csm")).out.find("gru (reset after)"), std::string::npos);
+  const CliRun relu = run("train --corpus " + path("corpus.txt") + " --out " + path("r.csm") +
+                          " --model rnn --rnn-relu" + common);
+  ASSERT_EQ(relu.status, 0) << relu.err;
+  EXPECT_TRUE(cellscope::load_model_file(path("r.csm")).model.rnn_relu);
+  EXPECT_FALSE(cellscope::load_model_file(path("r.csm")).model.gru_reset_after);
+  EXPECT_NE(run("info " + path("r.csm")).out.find("rnn (relu)"), std::string::npos);
+
+  const CliRun wrong = run("train --corpus " + path("corpus.txt") + " --out " + path("x.csm") +
+                           " --model lstm --gru-reset-after" + common);
+  EXPECT_NE(wrong.status, 0);
+  EXPECT_NE(wrong.err.find("--gru-reset-after is for --model gru (the model is lstm)"),
+            std::string::npos)
+      << wrong.err;
+  const CliRun wrong2 = run("train --corpus " + path("corpus.txt") + " --out " + path("x.csm") +
+                            " --model gru --rnn-relu" + common);
+  EXPECT_NE(wrong2.err.find("--rnn-relu is for --model rnn (the model is gru)"), std::string::npos)
+      << wrong2.err;
+  EXPECT_FALSE(fs::exists(path("x.csm")));
+
+  // Resuming: repeating the variant is fine; adding one the model lacks is a change.
+  const CliRun again =
+      run("train --corpus " + path("corpus.txt") + " --out " + path("g2.csm") + " --resume " +
+          path("g.csm") + " --model gru --gru-reset-after" + " --max-iters 8 --threads 1");
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_TRUE(cellscope::load_model_file(path("g2.csm")).model.gru_reset_after);
+  const CliRun plain = run("train --corpus " + path("corpus.txt") + " --out " + path("p.csm") +
+                           " --model gru" + common);
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  const CliRun added = run("train --corpus " + path("corpus.txt") + " --out " + path("x.csm") +
+                           " --resume " + path("p.csm") + " --gru-reset-after --max-iters 8");
+  EXPECT_NE(added.err.find("--gru-reset-after cannot change when resuming: " + path("p.csm") +
+                           " has off, the command gives on"),
+            std::string::npos)
+      << added.err;
+  EXPECT_FALSE(fs::exists(path("x.csm")));
 }
 
 // export drops the optimizer moments and carried state: a third of the size, the same
