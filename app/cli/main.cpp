@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "error.h"
+#include "explain_commands.h"
 #include "inspect_commands.h"
 #include "interop_commands.h"
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   cellscope::cli::add_saturation_command(app);
   cellscope::cli::add_import_command(app);
   cellscope::cli::add_export_safetensors_command(app);
+  cellscope::cli::add_ngram_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

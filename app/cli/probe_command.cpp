@@ -1,6 +1,7 @@
 // cellscope-cli probe: one neuron's (or one layer's) activations over a text to CSV or .npy, or
 // every layer's cell and hidden states as an LSTMVis data folder (engine/lstmvis_export.h).
 // Streaming: one pass, memory bounded by a chunk; outputs appear complete or not at all.
+// --quantity surprisal|entropy: the model's per-character loss or prediction entropy instead.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -9,6 +10,9 @@
 #include "inspect_commands.h"
 #include "inspect_support.h"
 #include "lstmvis_export.h"
+#include "explain_commands.h"
+#include "surprisal_models.h"
+#include "threads.h"
 
 namespace cellscope::cli {
 namespace {
@@ -18,6 +22,7 @@ struct ProbeArgs {
   int layer = 0;
   int neuron = -1;
   int threads = 1;
+  bool bits = false;
 };
 
 // The .npy v1.0 header for a little-endian float32 C-order array of `shape`.
@@ -65,12 +70,68 @@ void run_lstmvis(const ProbeArgs& a) {
                config.cell == CellType::kLstm ? "cell and hidden" : "hidden");
 }
 
+// Surprisal or entropy per character (model-level, no layer or neuron): value p belongs to
+// character p, predicted from [0, p); position 0 has none (empty CSV field, NaN in .npy).
+void run_scores(const ProbeArgs& a, const std::string& format, TextQuantity q) {
+  if (a.neuron >= 0 || a.layer != 0) {
+    throw Error("--quantity " + to_string(q) + " is a property of the model's prediction, not "
+                "of a neuron; drop --layer and --neuron");
+  }
+  if (format == "lstmvis") throw Error("--format lstmvis takes no --quantity");
+  set_thread_count(a.threads);
+  auto model = ScoringModel::load(a.model);  // a .csm network or an n-gram file
+  const std::u32string text = read_text_file(a.text);
+  const int64_t n = static_cast<int64_t>(text.size());
+  if (n == 0) throw Error(a.text + ": the text is empty");
+  PassProgress progress("probe", n);
+  SigintGuard guard;
+  int64_t unknown = 0;
+  CharScores scores = model->score(text, q == TextQuantity::kEntropy, progress.fn(), &unknown);
+  progress.finish();
+  if (unknown > 0) {
+    std::fprintf(stderr, "warning: %s: %lld character(s) are not in the model's vocabulary\n",
+                 a.text.c_str(), static_cast<long long>(unknown));
+  }
+  if (scores.size() != n) interrupted(a.out + " was not written");
+  std::vector<float>& values =
+      q == TextQuantity::kSurprisal ? scores.surprisal : scores.entropy;
+  if (a.bits) {
+    for (float& v : values) v = static_cast<float>(static_cast<double>(v) / kNatsPerBit);
+  }
+  AtomicOutput out(a.out);
+  if (format == "npy") {
+    out.write(npy_header({n}));
+    out.write(values.data(), values.size() * sizeof(float));
+  } else {
+    out.write("position,char,value\n");
+    std::string buffer;
+    for (int64_t p = 0; p < n; ++p) {
+      buffer += std::to_string(p) + "," + csv_char(text[static_cast<std::size_t>(p)]) + ",";
+      append_float(buffer, static_cast<double>(values[static_cast<std::size_t>(p)]));
+      buffer += '\n';
+      if (buffer.size() > (1u << 16)) {
+        out.write(buffer);
+        buffer.clear();
+      }
+    }
+    out.write(buffer);
+  }
+  out.commit();
+  std::fprintf(stderr, "wrote %s: %s positions of %s (%s); mean surprisal %.6f nats over %lld\n",
+               a.out.c_str(), format_count(static_cast<double>(n)).c_str(), to_string(q).c_str(),
+               a.bits ? "bits" : "nats", scores.mean_surprisal(),
+               static_cast<long long>(scores.scored()));
+}
+
 void run_probe(const ProbeArgs& a) {
   static_assert(sizeof(float) == 4, "npy output assumes IEEE float32");
   std::string format = a.format;
   if (format.empty()) {
     format = std::filesystem::path(a.out).extension() == ".npy" ? "npy" : "csv";
   }
+  TextQuantity text_quantity;
+  if (parse_text_quantity(a.quantity, &text_quantity)) return run_scores(a, format, text_quantity);
+  if (a.bits) throw Error("--bits applies to --quantity surprisal or entropy only");
   if (format == "lstmvis") return run_lstmvis(a);
   const Inputs in = load_inputs(a.model, a.text, a.threads);
   const ModelConfig& config = in.model->config();
@@ -136,6 +197,8 @@ void add_probe_command(CLI::App& app) {
                   "Neuron, from 0 (default: every neuron of the layer, one column each)")
       ->check(CLI::NonNegativeNumber);
   add_quantity_option(sub, a->quantity);
+  sub->add_flag("--bits", a->bits,
+                "surprisal / entropy in bits instead of nats (--quantity surprisal|entropy)");
   sub->add_option("--format", a->format,
                   "csv (position,char,value...), npy (float32, shape (n,) or (n, H)) or lstmvis "
                   "(--out is a folder); default: npy for a .npy --out, else csv")
@@ -147,7 +210,9 @@ void add_probe_command(CLI::App& app) {
                   "lstmvis: the project description (default: model shape and text size)");
   sub->footer(
       "Quantities: LSTM cell, tanh-cell, hidden, input, forget, output, candidate; GRU hidden, "
-      "update, reset, candidate; RNN hidden. Position p is the state after reading character p "
+      "update, reset, candidate; RNN hidden. Any model: surprisal (-ln p of character p given "
+      "the characters before it; position 0 is empty) and entropy (of that prediction), in nats "
+      "or --bits, without --layer and --neuron; their sum over the text is eval's loss. Position p is the state after reading character p "
       "(0-based code points). CSV chars are quoted, with \\n, \\t and U+XXXX for invisibles.\n"
       "lstmvis: OUT (new, or an empty folder) gets lstm.yml, states_layerK.h5 per layer K "
       "(from 1) with datasets cell (LSTM) and hidden, float32 (n x H); words.h5 with dataset "
