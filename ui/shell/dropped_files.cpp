@@ -21,10 +21,16 @@ bool isModelPath(const QString& path) {
   return path.endsWith(QStringLiteral(".csm"), Qt::CaseInsensitive);
 }
 
+bool isPyTorchPath(const QString& path) {
+  return path.endsWith(QStringLiteral(".safetensors"), Qt::CaseInsensitive);
+}
+
 FilesToOpen filesToOpen(const QStringList& files) {
   FilesToOpen open;
   for (const QString& file : files) {
-    QString& slot = isModelPath(file) ? open.model : open.text;
+    QString& slot = isModelPath(file)     ? open.model
+                    : isPyTorchPath(file) ? open.pytorch
+                                          : open.text;
     if (slot.isEmpty()) slot = file;
   }
   return open;

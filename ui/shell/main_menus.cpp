@@ -41,6 +41,9 @@ MainMenus::MainMenus(QMainWindow* window) {
   openText = newAction(window, tr("Open &Text…"), "actionOpenText",
                        tr("Open a text to colour by a neuron of the model"));
   openText->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  importPyTorch = newAction(window, tr("&Import PyTorch Model…"), "actionImportPyTorch",
+                            tr("Convert a PyTorch character model (.safetensors) to a .csm and "
+                               "open it"));
   pasteText =
       newAction(window, tr("&Paste Text"), "actionPasteText", tr("Explore the clipboard's text"));
   pasteText->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
@@ -61,10 +64,16 @@ MainMenus::MainMenus(QMainWindow* window) {
   quit->setMenuRole(QAction::QuitRole);
   about = newAction(window, tr("&About CellScope"), "actionAbout");
   about->setMenuRole(QAction::AboutRole);
+  shortcuts = newAction(window, tr("&Keyboard Shortcuts"), "actionShortcuts",
+                        tr("Every keyboard shortcut of the app"));
+  lookingAt = newAction(window, tr("&What Am I Looking At"), "actionLookingAt",
+                        tr("Neurons, quantities, the colour scale and the stepping keys"));
+  lookingAt->setShortcut(QKeySequence::HelpContents);
 
   file = newMenu(window->menuBar(), tr("&File"), "menuFile");
   file->addAction(openModel);
   file->addAction(openText);
+  file->addAction(importPyTorch);
   recent = newMenu(file, tr("Open &Recent"), "menuRecent");
   file->addAction(pasteText);
   file->addAction(validationSplit);
@@ -76,5 +85,10 @@ MainMenus::MainMenus(QMainWindow* window) {
 
   QMenu* view = newMenu(window->menuBar(), tr("&View"), "menuView");
   newMenu(view, tr("&Theme"), "menuTheme")->addActions(themes->actions());
-  newMenu(window->menuBar(), tr("&Help"), "menuHelp")->addAction(about);
+  QMenu* help = newMenu(window->menuBar(), tr("&Help"), "menuHelp");
+  examples = newMenu(help, tr("&Examples"), "menuExamples");
+  help->addAction(lookingAt);
+  help->addAction(shortcuts);
+  help->addSeparator();
+  help->addAction(about);
 }

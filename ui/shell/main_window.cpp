@@ -25,16 +25,20 @@
 #include <QTabWidget>
 #include <QThread>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <exception>
 #include <new>
 
+#include "caption_bar.h"
 #include "checkpoint.h"
 #include "dropped_files.h"
 #include "error.h"
 #include "explore/explorer_pane.h"
 #include "generate/generator_pane.h"
 #include "generate/generator_settings.h"
+#include "help_pages.h"
 #include "model/model_overview_pane.h"
+#include "pytorch_import_flow.h"
 #include "recent_files.h"
 #include "train/training_pane.h"
 #include "validation_split.h"
@@ -93,15 +97,38 @@ MainWindow::MainWindow(const QString& modelPath, const QString& textPath, QWidge
     updateExportActions();
   });
   connect(recentFiles_, &RecentFiles::openRequested, this, &MainWindow::openRecent);
-  setCentralWidget(tabs_);
+  // The Example caption sits above the tabs; it goes when another text is explored.
+  captionBar_ = new CaptionBar;
+  connect(explorerPane_, &ExplorerPane::probingFinished, this, [this] {
+    if (explorerPane_->textPath() != exampleTextPath_) captionBar_->dismiss();
+  });
+  auto* central = new QWidget;
+  auto* centralLayout = new QVBoxLayout(central);
+  centralLayout->setContentsMargins(0, 0, 0, 0);
+  centralLayout->setSpacing(0);
+  centralLayout->addWidget(captionBar_);
+  centralLayout->addWidget(tabs_, /*stretch=*/1);
+  setCentralWidget(central);
   setAcceptDrops(true);
+
+  importer_ = new PyTorchImporter(this);
+  connect(importer_, &PyTorchImporter::statusChanged, this, [this](const QString& text) {
+    if (text.isEmpty()) statusBar()->clearMessage(); else statusBar()->showMessage(text);
+  });
+  connect(importer_, &PyTorchImporter::imported, this, [this](const QString& path) {
+    if (openModel(path) && !pendingImportText_.isEmpty()) openText(pendingImportText_);
+    pendingImportText_.clear();
+  });
 
   createMenus();
   statusBar()->showMessage(tr("No model loaded"));
   readSettings();
   updateExportActions();
 
-  if (!modelPath.isEmpty()) {
+  if (isPyTorchPath(modelPath)) {
+    pendingImportText_ = textPath;
+    QTimer::singleShot(0, this, [this, modelPath] { importPyTorchModel(modelPath); });
+  } else if (!modelPath.isEmpty()) {
     QTimer::singleShot(0, this, [this, modelPath, textPath] {
       if (!openModel(modelPath)) return;
       QString text = textPath;
@@ -144,6 +171,15 @@ void MainWindow::createMenus() {
           [this](QAction* action) { setTheme(static_cast<Theme>(action->data().toInt())); });
   connect(menus_->quit, &QAction::triggered, this, &QWidget::close);
   connect(menus_->about, &QAction::triggered, this, &MainWindow::showAbout);
+  connect(menus_->importPyTorch, &QAction::triggered, this,
+          [this] { importer_->chooseAndStart(QFileInfo(lastModelPath_).absolutePath()); });
+  connect(menus_->shortcuts, &QAction::triggered, this, [this] { showShortcutsDialog(this); });
+  connect(menus_->lookingAt, &QAction::triggered, this, [this] { showLookingAtDialog(this); });
+  fillExamplesMenu();
+}
+
+bool MainWindow::importPyTorchModel(const QString& path) {
+  return importer_->start(path);
 }
 
 bool MainWindow::openRecent(const QString& path, bool isModel) {
@@ -160,11 +196,13 @@ bool MainWindow::openRecent(const QString& path, bool isModel) {
 }
 
 void MainWindow::openText(const QString& path) {
+  captionBar_->dismiss();
   tabs_->setCurrentWidget(explorerPane_);
   explorerPane_->openText(path);
 }
 
 void MainWindow::exploreText(const QString& title, const std::u32string& text) {
+  captionBar_->dismiss();
   tabs_->setCurrentWidget(explorerPane_);
   explorerPane_->showText(title, text);
 }
@@ -304,8 +342,13 @@ void MainWindow::dropEvent(QDropEvent* event) {
   const QStringList files = droppedFiles(event->mimeData());
   if (files.isEmpty()) return;  // folders and remote URLs are not ours
   event->acceptProposedAction();
-  // Several files: the model first, then the first text.
+  // Several files: the model first, then the first text; a PyTorch model is imported.
   const FilesToOpen open = filesToOpen(files);
+  if (!open.pytorch.isEmpty()) {
+    pendingImportText_ = open.text;
+    importPyTorchModel(open.pytorch);
+    return;
+  }
   if (!open.model.isEmpty() && !openModel(open.model)) return;
   if (!open.text.isEmpty()) openText(open.text);
 }
@@ -337,6 +380,7 @@ bool MainWindow::openModel(const QString& path) {
     explorerPane_->setModel(*loaded);
     model_ = std::move(loaded);
     modelPath_ = absolutePath;
+    captionBar_->dismiss();
     lastModelPath_ = absolutePath;
     QSettings().setValue(kLastModelKey, lastModelPath_);
     recentFiles_->add(absolutePath, /*isModel=*/true);
@@ -365,13 +409,7 @@ void MainWindow::chooseModel() {
 }
 
 void MainWindow::showAbout() {
-  QMessageBox::about(
-      this, tr("About CellScope"),
-      tr("<h3>CellScope %1</h3>"
-         "<p>A desktop lab for character-level recurrent networks: train vanilla RNN, GRU "
-         "and LSTM models on text, sample from them, and look inside their cells.</p>"
-         "<p>Built with Qt %2 and QCustomPlot.</p>")
-          .arg(version(), QString::fromLatin1(qVersion())));
+  showAboutBox(this, version());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,7 +1,8 @@
 // MainWindow: the app's top-level window. It owns the loaded model file and the panes in a
-// QTabWidget (Explore, Model, Generate, Train), wires them to each other and to the menus
-// (main_menus.h), and opens dropped models and texts; recent files, themes, export, the validation
-// split and the startup neuron live in their own files. Settings: readSettings() at start,
+// QTabWidget (Explore, Model, Generate, Train) under an Example caption bar, wires them to each
+// other and to the menus (main_menus.h), and opens dropped models, texts and PyTorch models;
+// recent files, themes, export, the validation split, the startup neuron, the PyTorch import,
+// the help pages and the Examples (main_window_examples.cpp) live in their own files. Settings: readSettings() at start,
 // writeSettings() on close; closing during training asks, then stops it (checkpoint) first.
 #pragma once
 
@@ -15,6 +16,7 @@
 
 #include "explore/explorer_export.h"    // explorer_export::Format
 #include "common/neuron_selection.h"
+#include "examples.h"
 #include "main_menus.h"
 #include "neuron_override.h"
 #include "theme.h"
@@ -25,7 +27,9 @@ class QCloseEvent;
 class QDragEnterEvent;
 class QDropEvent;
 class QMenu;
+class CaptionBar;
 class ExplorerPane;
+class PyTorchImporter;
 class GeneratorPane;
 class ModelOverviewPane;
 class RecentFiles;
@@ -46,6 +50,25 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(const QString& modelPath = QString(), const QString& textPath = QString(),
                       QWidget* parent = nullptr);
   ~MainWindow() override;
+
+  // With nothing named on the command line (app/main_gui.cpp calls it then): once the event
+  // loop runs, and unless something was opened meanwhile, reopens the last model and text when
+  // they still exist, else opens the first Example (the bundled default).
+  void openAtStart();
+
+  // Help → Examples: opens the example's model and text in the Explore tab coloured by its
+  // neuron (the command line's --neuron wins on the session's first model) and shows its
+  // caption above the tabs. False when the model cannot be opened.
+  bool openExample(const Example& example);
+  // The catalogue read at construction (from defaultDataDir()).
+  const QList<Example>& examples() const { return examples_.examples; }
+  CaptionBar* captionBar() const { return captionBar_; }
+
+  // File → Import PyTorch Model… without its first dialog: imports `path` (.safetensors) on a
+  // worker thread, asks for a vocabulary and where to save (see PyTorchImporter), opens the
+  // result. False while another import runs.
+  bool importPyTorchModel(const QString& path);
+  PyTorchImporter* pytorchImporter() const { return importer_; }
 
   // Loads a .csm file and shows it. On failure shows QMessageBox::critical with the engine's
   // message (which names the file), keeps the current model, and returns false.
@@ -70,6 +93,10 @@ class MainWindow : public QMainWindow {
   QAction* exportPngAction() const { return menus_->exportAction(explorer_export::Format::kPng); }
   QAction* exportCsvAction() const { return menus_->exportAction(explorer_export::Format::kCsv); }
   QMenu* recentMenu() const { return menus_->recent; }
+  QMenu* examplesMenu() const { return menus_->examples; }
+  QAction* importPyTorchAction() const { return menus_->importPyTorch; }
+  QAction* shortcutsAction() const { return menus_->shortcuts; }
+  QAction* lookingAtAction() const { return menus_->lookingAt; }
 
   // Applied once, after the first model loads, over the remembered neuron (the command line's
   // choice wins); a selection the model does not have is reported in a warning box.
@@ -118,6 +145,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void createMenus();
+  void fillExamplesMenu();
   void showExported(const QString& path);
   void readSettings();
   void writeSettings() const;
@@ -143,4 +171,9 @@ class MainWindow : public QMainWindow {
   NeuronOverride neuronOverride_;
   std::optional<NeuronSelection> rememberedNeuron_;  // from QSettings, applied at the first load
   bool firstModelLoaded_ = false;
+  CaptionBar* captionBar_ = nullptr;
+  ExampleCatalogue examples_;
+  QString exampleTextPath_;  // the text the caption describes
+  PyTorchImporter* importer_ = nullptr;
+  QString pendingImportText_;  // opened once the import's model is
 };

@@ -1,0 +1,69 @@
+// MainWindow, the part that opens things by itself: Help → Examples (one action per entry of
+// the bundled catalogue, examples.h) and what the window shows at start when the command line
+// names nothing — the last model and text when they still exist, else the first Example.
+#include <QAction>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTimer>
+
+#include "caption_bar.h"
+#include "checkpoint.h"
+#include "explore/explorer_pane.h"
+#include "main_window.h"
+#include "pytorch_import_flow.h"
+
+void MainWindow::fillExamplesMenu() {
+  examples_ = loadExamples(defaultDataDir());
+  for (const Example& example : examples_.examples) {
+    QAction* action = menus_->examples->addAction(example.title);
+    action->setObjectName(QStringLiteral("actionExample_%1").arg(example.id));
+    action->setStatusTip(example.caption.section(QLatin1Char(':'), 0, 0));
+    connect(action, &QAction::triggered, this, [this, example] { openExample(example); });
+  }
+  if (examples_.examples.isEmpty()) {
+    menus_->examples->addAction(examples_.error)->setEnabled(false);
+  }
+}
+
+bool MainWindow::openExample(const Example& example) {
+  // The example's neuron, not the one remembered from another model (the command line's
+  // --neuron still wins when this is the first model of the session).
+  const bool first = !firstModelLoaded_;
+  firstModelLoaded_ = true;
+  if (!openModel(example.modelPath)) return false;
+  QString why;
+  const std::optional<NeuronSelection> neuron =
+      startupNeuron(model_->model, example.neuron, std::nullopt,
+                    first ? neuronOverride_ : NeuronOverride(), &why);
+  if (!neuron) {
+    QMessageBox::warning(this, tr("Neuron not in this model"), why);
+    return false;
+  }
+  explorerPane_->setNeuronSelection(*neuron);
+  openText(example.textPath);
+  exampleTextPath_ = QFileInfo(example.textPath).absoluteFilePath();  // as the explorer keeps it
+  captionBar_->setCaption(example.title, example.caption);
+  statusBar()->showMessage(tr("Example: %1 (layer %2, neuron %3)")
+                               .arg(example.title)
+                               .arg(neuron->layer)
+                               .arg(neuron->neuron));
+  return true;
+}
+
+void MainWindow::openAtStart() {
+  QTimer::singleShot(0, this, [this] {
+    if (model_ != nullptr || importer_->isRunning()) return;  // something was opened meanwhile
+    if (!lastModelPath_.isEmpty() && QFileInfo(lastModelPath_).isFile() &&
+        openModel(lastModelPath_)) {
+      if (!lastTextPath_.isEmpty() && QFileInfo(lastTextPath_).isFile()) openText(lastTextPath_);
+      return;
+    }
+    if (!examples_.examples.isEmpty()) {
+      openExample(examples_.examples.first());
+    } else {
+      statusBar()->showMessage(examples_.error);
+    }
+  });
+}
