@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   cellscope::cli::add_export_safetensors_command(app);
   cellscope::cli::add_ngram_command(app);
   cellscope::cli::add_compare_command(app);
+  cellscope::cli::add_saliency_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
