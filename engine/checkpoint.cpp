@@ -10,13 +10,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
+#include <sstream>
 #include <utility>
 
 #include "checkpoint_codec.h"
 #include "checkpoint_sections.h"
 #include "error.h"
+#include "model.h"
 
 namespace cellscope {
 
@@ -46,6 +50,106 @@ constexpr uint64_t kMaxFileBytes = uint64_t{16} << 30;  // 16 GiB
 constexpr int32_t kMaxVocabSize = 1 << 21;
 constexpr int32_t kMaxHiddenSize = 16384;
 constexpr int32_t kMaxLayers = 64;
+
+// Sizes of a training chunk: the CLI's own limits (train --seq-length etc. take 1..100000).
+constexpr int32_t kMaxChunkSize = 100000;
+
+std::string out_of_range(const char* field, const std::string& value, const char* range) {
+  return std::string(field) + " " + value + " is out of range " + range;
+}
+
+// The stored training settings, checked as train --resume and sample would use them, so a
+// damaged or hostile file fails at load naming the field instead of one iteration later.
+std::string find_invalid_training(const TrainConfig& t) {
+  auto count = [](const char* field, int64_t v, int64_t lo, int64_t hi,
+                  const char* range) -> std::string {
+    return v < lo || v > hi ? out_of_range(field, std::to_string(v), range) : std::string();
+  };
+  constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
+  const std::string problems[] = {
+      count("seq_length", t.seq_length, 1, kMaxChunkSize, "(1..100000)"),
+      count("bptt_every", t.bptt_every, 0, kMaxChunkSize, "(0..100000)"),
+      count("bptt_length", t.bptt_length, 0, kMaxChunkSize, "(0..100000)"),
+      count("batch_size", t.batch_size, 1, kMaxChunkSize, "(1..100000)"),
+      count("lr_decay_after", t.lr_decay_after, 0, kNoLimit, "(>= 0)"),
+      count("max_epochs", t.max_epochs, 0, kNoLimit, "(>= 0)"),
+      count("max_iters", t.max_iters, 0, kNoLimit, "(>= 0)"),
+      count("eval_every", t.eval_every, 0, kNoLimit, "(>= 0)"),
+      count("checkpoint_every", t.checkpoint_every, 0, kNoLimit, "(>= 0)"),
+      count("sample_every", t.sample_every, 0, kNoLimit, "(>= 0)"),
+      count("sample_length", t.sample_length, 0, kMaxChunkSize, "(0..100000)"),
+  };
+  for (const std::string& problem : problems) {
+    if (!problem.empty()) return problem;
+  }
+  if (t.k1() > t.k2()) {
+    return "bptt_every " + std::to_string(t.k1()) + " exceeds bptt_length " +
+           std::to_string(t.k2()) + " (k1 <= k2)";
+  }
+  // Written so that NaN fails every test.
+  struct Real {
+    const char* field;
+    double value;
+    bool ok;
+    const char* range;
+  };
+  const Real reals[] = {
+      {"learning_rate", t.learning_rate, t.learning_rate > 0 && std::isfinite(t.learning_rate),
+       "(> 0)"},
+      {"lr_decay", t.lr_decay, t.lr_decay >= 0 && t.lr_decay <= 1, "[0, 1]"},
+      {"grad_clip", t.grad_clip, t.grad_clip >= 0 && std::isfinite(t.grad_clip), "(>= 0)"},
+      {"val_frac", t.val_frac, t.val_frac >= 0 && t.val_frac < 1, "[0, 1)"},
+      {"max_seconds", t.max_seconds, t.max_seconds >= 0 && std::isfinite(t.max_seconds),
+       "(>= 0)"},
+      {"sample_temperature", t.sample_temperature,
+       t.sample_temperature > 0 && std::isfinite(t.sample_temperature), "(> 0)"},
+  };
+  for (const Real& r : reals) {
+    if (!r.ok) return out_of_range(r.field, format_double(r.value), r.range);
+  }
+  return {};
+}
+
+// Where training stands must be a place training can continue from.
+std::string find_invalid_progress(const TrainingProgress& p, const ModelConfig& m) {
+  if (p.iteration < 0) return "iteration " + std::to_string(p.iteration) + " must be >= 0";
+  if (p.epoch < 0) return "epoch " + std::to_string(p.epoch) + " must be >= 0";
+  if (p.cursor < 0) return "cursor " + std::to_string(p.cursor) + " must be >= 0";
+  // 0 means "the configured rate" (the trainer's convention); NaN and negatives are damage.
+  if (!(p.learning_rate >= 0 && std::isfinite(p.learning_rate))) {
+    return out_of_range("progress learning_rate", format_double(p.learning_rate), "(>= 0)");
+  }
+  if (!(p.seconds >= 0 && std::isfinite(p.seconds))) {
+    return out_of_range("progress seconds", format_double(p.seconds), "(>= 0)");
+  }
+  if (!p.rng_state.empty()) {
+    std::istringstream text(p.rng_state);
+    std::mt19937_64 rng;
+    text >> rng;
+    if (!text) return "rng_state is not a saved random generator state";
+  }
+  if (p.carried_batch < 0) {
+    return "carried_batch " + std::to_string(p.carried_batch) + " must be >= 0";
+  }
+  if (p.carried_batch == 0 && !p.carried_state.empty()) {
+    return "carried_state has " + std::to_string(p.carried_state.size()) +
+           " values but carried_batch is 0";
+  }
+  if (p.carried_batch > 0) {
+    // Per layer h (H × B) and, LSTM only, c (H × B); the values are in the file, so this
+    // product is bounded by its size when it matches.
+    const uint64_t per_layer = (m.cell == CellType::kLstm ? 2u : 1u) * uint64_t(m.hidden_size) *
+                               uint64_t(p.carried_batch);
+    const uint64_t expected = per_layer * uint64_t(m.num_layers);
+    if (p.carried_state.size() != expected) {
+      return "carried_state has " + std::to_string(p.carried_state.size()) + " values, but " +
+             std::to_string(m.num_layers) + " layers of " + std::to_string(m.hidden_size) +
+             " units x batch " + std::to_string(p.carried_batch) + " need " +
+             std::to_string(expected);
+    }
+  }
+  return {};
+}
 
 // Returns the first problem with the values (empty when they are fine).
 std::string find_invalid(const ModelFile& f) {
@@ -89,23 +193,31 @@ std::string find_invalid(const ModelFile& f) {
              format_code_point(cp) + " after " + format_code_point(f.vocabulary[i - 1]) + ")";
     }
   }
-  if (t.seq_length < 1) return "seq_length " + std::to_string(t.seq_length) + " must be >= 1";
-  if (t.batch_size < 1) return "batch_size " + std::to_string(t.batch_size) + " must be >= 1";
-  if (t.bptt_every < 0) return "bptt_every " + std::to_string(t.bptt_every) + " must be >= 0";
-  if (t.bptt_length < 0) return "bptt_length " + std::to_string(t.bptt_length) + " must be >= 0";
+  // The weights present must be the ones the configuration needs: counted from the layout
+  // alone (no model is built), so a small file cannot make a reader allocate a huge model.
+  const std::size_t needed = parameter_count(m);
+  if (f.parameters.size() != needed) {
+    return "section PARM holds " + std::to_string(f.parameters.size()) +
+           " parameters, but the configuration (" + to_string(m.cell) + ", vocab_size " +
+           std::to_string(m.vocab_size) + ", hidden_size " + std::to_string(m.hidden_size) +
+           ", num_layers " + std::to_string(m.num_layers) + ") needs " + std::to_string(needed);
+  }
+  const std::string training = find_invalid_training(t);
+  if (!training.empty()) return training;
   const int32_t optimizer = static_cast<int32_t>(t.optimizer);
   if (optimizer < 0 || optimizer > 2) return "unknown optimizer type " + std::to_string(optimizer);
   const int32_t clip = static_cast<int32_t>(t.clip_mode);
   if (clip < 0 || clip > 1) return "unknown clip mode " + std::to_string(clip);
-  const TrainingProgress& p = f.progress;
-  if (p.carried_batch < 0) {
-    return "carried_batch " + std::to_string(p.carried_batch) + " must be >= 0";
+  // Moments: none (not saved) or one (RMSProp, SGD) / two (Adam) per parameter.
+  const std::size_t moments = (t.optimizer == OptimizerType::kAdam ? 2 : 1) * needed;
+  if (!f.optimizer_state.empty() && f.optimizer_state.size() != moments) {
+    return "section OPTM holds " + std::to_string(f.optimizer_state.size()) + " values, but " +
+           to_string(t.optimizer) + " needs " + std::to_string(moments) + " (or none)";
   }
-  if (p.carried_batch == 0 && !p.carried_state.empty()) {
-    return "carried_state has " + std::to_string(p.carried_state.size()) +
-           " values but carried_batch is 0";
+  if (f.optimizer_steps < 0) {
+    return "optimizer_steps " + std::to_string(f.optimizer_steps) + " must be >= 0";
   }
-  return {};
+  return find_invalid_progress(f.progress, m);
 }
 
 // A file descriptor closed on scope exit (errors on this close are irrelevant: reads only, or

@@ -89,7 +89,7 @@ class Reader {
     throw Error(st_.path() + ": tensor '" + key + "': " + why);
   }
   // rows × cols (cols < 0: a vector of `rows`); -1 for rows accepts any.
-  Matrix get(const SafeTensor& t, int64_t rows, int64_t cols, const std::string& role) const {
+  void check_shape(const SafeTensor& t, int64_t rows, int64_t cols, const std::string& role) const {
     const bool vector = cols < 0;
     const std::vector<int64_t> want = vector ? std::vector<int64_t>{rows}
                                              : std::vector<int64_t>{rows, cols};
@@ -97,6 +97,10 @@ class Reader {
       fail(t.name, "shape " + shape_text(t.shape) + ", expected " + shape_text(want) + " (" +
                        role + ")");
     }
+  }
+  Matrix get(const SafeTensor& t, int64_t rows, int64_t cols, const std::string& role) const {
+    check_shape(t, rows, cols, role);
+    const bool vector = cols < 0;
     Matrix m;
     m.rows = rows;
     m.cols = vector ? 1 : cols;
@@ -110,6 +114,11 @@ class Reader {
  private:
   const SafetensorsFile& st_;
 };
+
+// The limits of a .csm model (checkpoint.cpp), checked before anything is allocated.
+constexpr int kMaxLayers = 64;
+constexpr int64_t kMaxHidden = 16384;
+constexpr std::size_t kMaxKeyBytes = 1024;
 
 struct LayerKeys {
   const SafeTensor* w_ih = nullptr;
@@ -132,6 +141,11 @@ ImportedModel import_pytorch(const SafetensorsFile& st, const ImportOptions& opt
   bool have_prefix = false;
   std::vector<const SafeTensor*> others;
   for (const SafeTensor& t : st.tensors()) {
+    // std::regex recurses per character: a hostile name must not exhaust the stack.
+    if (t.name.size() > kMaxKeyBytes) {
+      throw Error(path + ": a tensor name of " + std::to_string(t.name.size()) +
+                  " bytes (state_dict keys have at most " + std::to_string(kMaxKeyBytes) + ")");
+    }
     std::smatch m;
     if (!std::regex_match(t.name, m, rec_key)) {
       others.push_back(&t);
@@ -160,6 +174,10 @@ ImportedModel import_pytorch(const SafetensorsFile& st, const ImportOptions& opt
                        "or nn.RNN)");
   }
   const int L = static_cast<int>(layers.size());
+  if (L > kMaxLayers) {
+    throw Error(path + ": " + std::to_string(L) + " recurrent layers (a CellScope model has at most " +
+                std::to_string(kMaxLayers) + ")");
+  }
   bool any_bias = false;
   for (int l = 0; l < L; ++l) {
     const std::string k = prefix + "weight_ih_l" + std::to_string(l);
@@ -192,7 +210,10 @@ ImportedModel import_pytorch(const SafetensorsFile& st, const ImportOptions& opt
     reader.fail(whh0.name, "shape " + shape_text(whh0.shape) + ": " + std::to_string(G) +
                                " gate blocks is none of RNN (1), GRU (3), LSTM (4)");
   }
-  if (H > (1 << 16)) reader.fail(whh0.name, "hidden size " + std::to_string(H) + " is absurd");
+  if (H > kMaxHidden) {
+    reader.fail(whh0.name, "hidden size " + std::to_string(H) + " is out of range (a CellScope "
+                           "model has at most " + std::to_string(kMaxHidden) + ")");
+  }
   ModelConfig config;
   config.cell = G == 4 ? CellType::kLstm : G == 3 ? CellType::kGru : CellType::kRnn;
   config.hidden_size = static_cast<int32_t>(H);
@@ -294,7 +315,20 @@ ImportedModel import_pytorch(const SafetensorsFile& st, const ImportOptions& opt
     return pt_vocab[static_cast<std::size_t>(a)] < pt_vocab[static_cast<std::size_t>(b)];
   });
 
-  // 5. Fill the model's parameters through its named views.
+  // 5. Every layer's shapes before the model is built: a header may name layers whose tensors
+  // are empty, and no memory is spent on a model the file does not hold.
+  for (int l = 0; l < L; ++l) {
+    const LayerKeys& lk = layers[l];
+    reader.check_shape(*lk.w_ih, G * H, l == 0 ? D0 : H, "input weights, G·H × input size");
+    reader.check_shape(*lk.w_hh, G * H, H, "recurrent weights, G·H × H");
+    if (any_bias) {
+      reader.check_shape(*lk.b_ih, G * H, -1, "input bias, G·H");
+      reader.check_shape(*lk.b_hh, G * H, -1, "recurrent bias, G·H");
+    }
+  }
+  if (embed) reader.check_shape(*embed, V, D0, "embedding, V × E");
+
+  // 6. Fill the model's parameters through its named views.
   Model<float> model(config);
   auto view = [&](const std::string& name) {
     return model.params().view(model.layout().block(model.layout().find(name)));

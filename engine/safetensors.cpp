@@ -24,6 +24,11 @@ namespace {
 using nlohmann::json;
 
 constexpr uint64_t kMaxHeaderBytes = 100u << 20;  // the reference implementation's limit
+// A header is a flat map of small entries. These bound the JSON tree (about 16 bytes and up per
+// value) and the parser's nesting before it is built: a 100 MB header of "[[[[" or of a
+// huge array is refused instead of costing gigabytes (or the stack, when the tree is freed).
+constexpr int kMaxHeaderDepth = 16;
+constexpr std::size_t kMaxHeaderValues = 1u << 18;  // a state_dict of ~30,000 tensors
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw Error(path + ": " + what);
@@ -104,8 +109,19 @@ SafetensorsFile SafetensorsFile::parse(const std::string& path, std::string byte
                    std::to_string(bytes.size()) + " bytes): truncated or not safetensors");
   }
   json header;
+  std::size_t values = 0;
+  const json::parser_callback_t limit = [&](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxHeaderDepth) {
+      fail(path, "header nests deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
+    }
+    if (++values > kMaxHeaderValues) {
+      fail(path, "header holds more than " + std::to_string(kMaxHeaderValues) + " JSON values");
+    }
+    return true;
+  };
   try {
-    header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
+    header = json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n),
+                         limit);
   } catch (const json::exception& e) {
     fail(path, std::string("header is not valid JSON (") + e.what() + ")");
   }
@@ -136,16 +152,23 @@ SafetensorsFile SafetensorsFile::parse(const std::string& path, std::string byte
     const int esize = dtype_size(t.dtype);
     if (esize == 0) fail(path, "tensor '" + key + "': unknown dtype '" + t.dtype + "'");
     if (!v["shape"].is_array()) fail(path, "tensor '" + key + "': shape is not an array");
-    // Elements and bytes with overflow checks: a lying shape must not wrap around.
-    uint64_t bytes_needed = static_cast<uint64_t>(esize);
+    // Elements and bytes with overflow checks: a lying shape must not wrap around. The
+    // product of the non-zero dimensions is bounded too (a zero elsewhere would hide it), so
+    // elements() can never overflow, whatever the order of the dimensions.
+    uint64_t nonzero_bytes = static_cast<uint64_t>(esize);
+    bool has_zero = false;
     for (const json& d : v["shape"]) {
       const uint64_t dim = as_offset(path, key, d, "a shape dimension");
-      if (dim != 0 && bytes_needed > std::numeric_limits<uint64_t>::max() / dim) {
+      if (dim == 0) {
+        has_zero = true;
+      } else if (nonzero_bytes > static_cast<uint64_t>(INT64_MAX) / dim) {
         fail(path, "tensor '" + key + "': shape is absurdly large (overflows)");
+      } else {
+        nonzero_bytes *= dim;
       }
-      bytes_needed *= dim;
-      t.shape.push_back(static_cast<int64_t>(std::min<uint64_t>(dim, INT64_MAX)));
+      t.shape.push_back(static_cast<int64_t>(dim));
     }
+    const uint64_t bytes_needed = has_zero ? 0 : nonzero_bytes;
     const json& off = v["data_offsets"];
     if (!off.is_array() || off.size() != 2) {
       fail(path, "tensor '" + key + "': data_offsets is not [begin, end]");

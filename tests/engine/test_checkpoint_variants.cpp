@@ -7,18 +7,25 @@
 
 #include "checkpoint.h"
 #include "error.h"
+#include "model.h"
 
 namespace cellscope {
 namespace {
 
-ModelFile small_file(CellType cell) {
+// A 1 x 3 model over two characters with the weights its configuration needs (the reset-after
+// GRU has one more column in Wh, so the variant is set before counting).
+ModelFile small_file(CellType cell, bool gru_reset_after = false, bool rnn_relu = false) {
   ModelFile f;
   f.model.cell = cell;
   f.model.vocab_size = 2;
   f.model.hidden_size = 3;
   f.model.num_layers = 1;
+  f.model.gru_reset_after = gru_reset_after;
+  f.model.rnn_relu = rnn_relu;
   f.vocabulary = {U'a', U'b'};
-  f.parameters = {0.5f, -1.0f, 2.0f};
+  f.parameters.assign(parameter_count(f.model), 0.5f);
+  f.parameters[1] = -1.0f;
+  f.parameters[2] = 2.0f;
   return f;
 }
 
@@ -36,8 +43,7 @@ std::string parse_error(const std::string& image) {
 }
 
 TEST(CheckpointVariants, ResetAfterGruRoundTrips) {
-  ModelFile f = small_file(CellType::kGru);
-  f.model.gru_reset_after = true;
+  const ModelFile f = small_file(CellType::kGru, true);
   const std::string image = detail::serialize_model(f);
   EXPECT_TRUE(has_tag(image, "CVAR"));
   const ModelFile back = detail::parse_model_bytes("v.csm", image, true);
@@ -47,8 +53,7 @@ TEST(CheckpointVariants, ResetAfterGruRoundTrips) {
 }
 
 TEST(CheckpointVariants, ReluRnnRoundTrips) {
-  ModelFile f = small_file(CellType::kRnn);
-  f.model.rnn_relu = true;
+  const ModelFile f = small_file(CellType::kRnn, false, true);
   const ModelFile back = detail::parse_model_bytes("v.csm", detail::serialize_model(f), true);
   EXPECT_TRUE(back.model.rnn_relu);
   EXPECT_FALSE(back.model.gru_reset_after);

@@ -1,0 +1,161 @@
+// The fuzz entry points (see fuzz_targets.h). Invariant checks end in abort() with a message,
+// so libFuzzer and the replay test both see them as findings.
+#include "fuzz_targets.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "checkpoint.h"
+#include "corpus.h"
+#include "detectors.h"
+#include "error.h"
+#include "model.h"
+#include "pytorch_import.h"
+#include "safetensors.h"
+#include "utf8.h"
+
+namespace cellscope::fuzz {
+namespace {
+
+void require(bool ok, const char* what, const std::string& detail = {}) {
+  if (ok) return;
+  std::fprintf(stderr, "fuzz invariant broken: %s %s\n", what, detail.c_str());
+  std::abort();
+}
+
+std::string as_string(const uint8_t* data, std::size_t size) {
+  return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+// What was accepted must be a valid model: it saves and loads again, checksum included.
+void require_reloads(const ModelFile& file, const char* what) {
+  require(file.parameters.size() == parameter_count(file.model), what, "parameter count");
+  try {
+    detail::parse_model_bytes("again.csm", detail::serialize_model(file), true);
+  } catch (const Error& e) {
+    require(false, what, e.what());
+  }
+}
+
+// One file per process for the corpus loader (it reads paths, not memory).
+const std::string& scratch_file() {
+  static const std::string path = [] {
+    const char* dir = std::getenv("TMPDIR");
+    return std::string(dir && *dir ? dir : "/tmp") + "/cellscope_fuzz_corpus_" +
+           std::to_string(::getpid()) + ".txt";
+  }();
+  return path;
+}
+
+// Removes the scratch file at exit.
+struct ScratchCleanup {
+  ~ScratchCleanup() { std::remove(scratch_file().c_str()); }
+};
+
+}  // namespace
+
+void csm(const uint8_t* data, std::size_t size) {
+  const ModelFile file = detail::parse_model_bytes("fuzz.csm", as_string(data, size), false);
+  require_reloads(file, "an accepted .csm");
+}
+
+void safetensors(const uint8_t* data, std::size_t size) {
+  const SafetensorsFile st = SafetensorsFile::parse("fuzz.safetensors", as_string(data, size));
+  for (const SafeTensor& t : st.tensors()) {
+    require(t.end >= t.begin, "tensor range");
+    try {
+      if (t.dtype == "I32" || t.dtype == "I64") {
+        require(st.ints(t).size() == static_cast<std::size_t>(t.elements()), "ints size");
+      } else {
+        require(st.floats(t).size() == static_cast<std::size_t>(t.elements()), "floats size");
+      }
+    } catch (const Error&) {
+      // An unsupported dtype: refused cleanly, the import below may still refuse the file.
+    }
+  }
+  const ImportedModel imported = import_pytorch(st);
+  require_reloads(imported.file, "an imported model");
+}
+
+void utf8_corpus(const uint8_t* data, std::size_t size) {
+  const std::string text = as_string(data, size);
+  try {
+    const std::u32string strict = utf8_decode(text, false, "fuzz");
+    require(utf8_encode(strict) == text, "strict decode does not round-trip");
+  } catch (const Utf8Error& e) {
+    require(e.offset() < size, "Utf8Error offset beyond the text");
+  }
+  const std::u32string replaced = utf8_decode(text, true, "fuzz");
+  require(replaced.size() <= size, "more characters than bytes");
+  try {
+    utf8_decode(utf8_encode(replaced), false, "fuzz");
+  } catch (const Error& e) {
+    require(false, "replaced text is not valid UTF-8", e.what());
+  }
+  if (size == 0) return;
+
+  // The corpus loader on the rest of the bytes as a file.
+  static ScratchCleanup cleanup;
+  const uint8_t options = data[0];
+  {
+    std::ofstream out(scratch_file(), std::ios::binary | std::ios::trunc);
+    out.write(text.data() + 1, static_cast<std::streamsize>(size - 1));
+  }
+  CorpusOptions copts;
+  copts.paths = {scratch_file()};
+  copts.replace_invalid = (options & 1) != 0;
+  copts.val_frac = 0.07 * ((options >> 4) & 7);
+  const bool given_vocab = (options & 2) != 0;
+  const Vocabulary vocab(std::vector<char32_t>{U'\n', U' ', U'a', U'b', U'\u00e9'});
+  const std::size_t saved_block = detail::corpus_block_size_for_tests;
+  detail::corpus_block_size_for_tests = (options & 8) ? 1 + (options >> 6) : saved_block;
+  struct Restore {
+    std::size_t value;
+    ~Restore() { detail::corpus_block_size_for_tests = value; }
+  } restore{saved_block};
+  const Corpus corpus =
+      load_corpus(copts, given_vocab ? &vocab : nullptr, (options & 4) != 0);
+  require(corpus.train.size() + corpus.val.size() >= 2, "a corpus under two characters");
+  require(corpus.vocab.size() >= 1, "an empty vocabulary");
+  for (const EncodedText* part : {&corpus.train, &corpus.val}) {
+    for (std::size_t i = 0; i < part->size(); ++i) {
+      require((*part)[i] >= 0 && (*part)[i] < corpus.vocab.size(), "an id outside the vocabulary");
+    }
+  }
+}
+
+void detectors(const uint8_t* data, std::size_t size) {
+  if (size == 0) return;
+  const std::vector<DetectorInfo>& list = detector_list();
+  const std::size_t pick = data[0] % (list.size() + 1);
+  std::string rest = as_string(data + 1, size - 1);
+  std::string spec;
+  if (pick < list.size()) {
+    spec = list[pick].name;
+  } else {
+    const std::size_t nul = rest.find('\0');
+    spec = "regex:" + rest.substr(0, nul);
+    rest = nul == std::string::npos ? std::string() : rest.substr(nul + 1);
+  }
+  const std::u32string text = utf8_decode(rest, true, "fuzz");
+  const Signal signal = detect(spec, text);
+  require(signal.values.size() == text.size(), "one value per character", spec);
+  for (float v : signal.values) require(std::isfinite(v), "a finite value", spec);
+}
+
+const std::vector<Target>& targets() {
+  static const std::vector<Target> all = {
+      {"csm", &csm},
+      {"safetensors", &safetensors},
+      {"utf8_corpus", &utf8_corpus},
+      {"detectors", &detectors},
+  };
+  return all;
+}
+
+}  // namespace cellscope::fuzz
