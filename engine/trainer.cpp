@@ -4,6 +4,7 @@
 // samples use their own state and RNG and never disturb it.
 #include "trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -156,12 +157,26 @@ void Trainer::take_sample(double val_loss, TrainingObserver* observer) {
   if (observer) observer->on_sample(record);
 }
 
+// Measures unless every watched detector already has a record at this iteration (a run resumed
+// where the last one measured); records only the detectors that have none.
 void Trainer::take_watch(TrainingObserver* observer) {
+  std::vector<std::string> done;
+  for (auto it = watch_history_.rbegin();
+       it != watch_history_.rend() && it->iteration == progress_.iteration; ++it) {
+    done.push_back(it->detector);
+  }
+  const auto measured = [&](const std::string& d) {
+    return std::find(done.begin(), done.end(), d) != done.end();
+  };
+  const std::vector<std::string>& watched = watch_->detectors();
+  if (std::all_of(watched.begin(), watched.end(), measured)) return;
   const auto t0 = Clock::now();
   WatchEvent event;
   event.iteration = progress_.iteration;
   event.seconds = progress_.seconds;
-  event.records = watch_->measure(*model_, progress_.iteration);
+  for (WatchRecord& r : watch_->measure(*model_, progress_.iteration)) {
+    if (!measured(r.detector)) event.records.push_back(std::move(r));
+  }
   event.watch_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   watch_history_.insert(watch_history_.end(), event.records.begin(), event.records.end());
   if (observer) observer->on_watch(event);
@@ -204,10 +219,8 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
     last_checkpoint = progress_.iteration;
     if (observer) observer->on_checkpoint({reported, progress_.iteration, last_val});
   };
-  auto watch_unless_done = [&] {  // once per iteration at most
-    if (watch_ &&
-        (watch_history_.empty() || watch_history_.back().iteration != progress_.iteration))
-      take_watch(observer);
+  auto watch_unless_done = [&] {  // once per iteration and detector at most
+    if (watch_) take_watch(observer);
   };
   watch_unless_done();  // the starting point of the curves
   auto run_validation = [&] {

@@ -53,7 +53,8 @@ struct CheckpointEvent {
 };
 
 // A watch measurement (see watch.h): one record per watched detector, in --watch order, all at
-// `iteration`. Also kept in the model file (ModelFile::watch).
+// `iteration` (where a resumed run starts on an iteration already measured: only the detectors
+// without a record there). Also kept in the model file (ModelFile::watch).
 struct WatchEvent {
   int64_t iteration = 0;
   double seconds = 0.0;        // training time so far (all runs), as IterationEvent::seconds
@@ -109,9 +110,9 @@ class Trainer {
   // to its own per-iteration file, and CheckpointEvent::path names that file, so a run can be
   // resumed from any of its checkpoints.
   void set_keep_checkpoints(bool on) { keep_checkpoints_ = on; }
-  // Watch neurons emerge: measure with `watch` at the start of run() (when the history has no
-  // record for the current iteration), every `every` iterations (multiples of it), and at the
-  // end; each measurement goes to the observer's on_watch and to watch_history(). Null: off.
+  // Watch neurons emerge: measure with `watch` at the start of run(), every `every` iterations
+  // (multiples of it; 0: only start and end) and at the end, never twice for one iteration and
+  // detector; each measurement goes to the observer's on_watch and to watch_history(). Null: off.
   void set_watch(std::shared_ptr<const NeuronWatch> watch, int64_t every) {
     watch_ = std::move(watch);
     watch_every_ = every;

@@ -233,6 +233,7 @@ void run_train(const TrainArgs& a_in, const CLI::App& sub) {
   }
   auto given = [&](const char* name) { return sub.count(name) > 0; };
   if (!a.watch_text.empty() && a.watch.empty()) throw Error("--watch-text needs --watch");
+  if (given("--watch-every") && a.watch.empty()) throw Error("--watch-every needs --watch");
   for (const std::string& name : a.watch) detect(name, std::u32string());  // names, patterns
   const std::u32string watch_text = read_watch_text(a);
 

@@ -147,6 +147,7 @@ TEST_F(WatchCli, BadWatchSettingsFailBeforeTrainingNamingTheCause) {
       {"--watch url --watch-text " + path("missing.txt"),
        path("missing.txt") + ": cannot open the watch text"},
       {"--watch-text " + path("corpus.txt"), "--watch-text needs --watch"},
+      {"--watch-every 5", "--watch-every needs --watch"},
   };
   for (const auto& c : cases) {
     const CliRun r = train("bad.csm", "--max-iters 3 " + c.flags);

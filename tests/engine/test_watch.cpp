@@ -192,8 +192,19 @@ TEST(Watch, RecordsAreKeptInTheModelFileAndContinueOnResume) {
   TrainConfig more = s.train_config;
   more.max_iters = 50;
   Trainer resumed(saved, more);
-  resumed.set_watch(watch, 10);
-  resumed.run(s.train, EncodedText(), nullptr, nullptr, "");
+  // One more detector: at 30 only it is measured (the others have their record there).
+  resumed.set_watch(
+      std::make_shared<const NeuronWatch>(
+          std::vector<std::string>{"double-quote", "url", "single-quote"}, s.probe, s.vocab),
+      10);
+  Recorder recorder;
+  resumed.run(s.train, EncodedText(), &recorder, nullptr, "");
+  ASSERT_EQ(recorder.events.size(), 3u);  // 30, 40, 50
+  ASSERT_EQ(recorder.events[0].records.size(), 1u);
+  EXPECT_EQ(recorder.events[0].iteration, 30);
+  EXPECT_EQ(recorder.events[0].records[0].detector, "single-quote");
+  EXPECT_EQ(recorder.events[1].records.size(), 3u);
+  EXPECT_EQ(resumed.watch_history().size(), 8u + 1u + 3u + 3u);
   std::vector<int64_t> iterations;
   for (const WatchRecord& r : resumed.watch_history()) {
     if (r.detector == "double-quote") iterations.push_back(r.iteration);
