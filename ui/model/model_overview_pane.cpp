@@ -1,5 +1,6 @@
-// ModelOverviewPane: summary labels in a QFormLayout above a QCustomPlot of the loss history.
-// A QStackedWidget switches between the "Open a model" placeholder and the overview page.
+// ModelOverviewPane: summary labels in a QFormLayout above a QCustomPlot of the loss history and
+// the samples / neuron-watch tabs, the training record at the right. A QStackedWidget switches
+// between the "Open a model" placeholder and the overview page.
 // Non-finite losses (a diverged run) are plotted as gaps and ignored when fitting the axes.
 #include "model_overview_pane.h"
 
@@ -10,7 +11,10 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -20,6 +24,9 @@
 #include "checkpoint.h"
 #include "config.h"
 #include "common/plot_palette.h"
+#include "sample_timeline.h"
+#include "training_record.h"
+#include "watch_table.h"
 
 namespace {
 
@@ -81,11 +88,37 @@ ModelOverviewPane::ModelOverviewPane(QWidget* parent) : QWidget(parent) {
   placeholder_->setFont(hintFont);
   placeholder_->setForegroundRole(QPalette::PlaceholderText);
 
-  auto* overview = new QWidget;
-  auto* overviewLayout = new QVBoxLayout(overview);
-  overviewLayout->addWidget(createSummaryBox());
+  // Left: summary, loss plot, samples and neuron watch; right: every training setting.
   createPlot();
-  overviewLayout->addWidget(plot_, /*stretch=*/1);
+  samples_ = new SampleTimeline;
+  connect(samples_, &SampleTimeline::sampleActivated, this, &ModelOverviewPane::sampleActivated);
+  watch_ = new WatchTable;
+  connect(watch_, &WatchTable::neuronChosen, this, &ModelOverviewPane::watchNeuronChosen);
+  lowerTabs_ = new QTabWidget;
+  lowerTabs_->setObjectName(QStringLiteral("modelLowerTabs"));
+  lowerTabs_->addTab(samples_, tr("Samples"));
+  lowerTabs_->addTab(watch_, tr("Neuron watch"));
+  auto* plotAndLists = new QSplitter(Qt::Vertical);
+  plotAndLists->addWidget(plot_);
+  plotAndLists->addWidget(lowerTabs_);
+  plotAndLists->setStretchFactor(0, 3);
+  plotAndLists->setStretchFactor(1, 2);
+  auto* left = new QWidget;
+  auto* leftLayout = new QVBoxLayout(left);
+  leftLayout->setContentsMargins(0, 0, 0, 0);
+  leftLayout->addWidget(createSummaryBox());
+  leftLayout->addWidget(plotAndLists, /*stretch=*/1);
+  record_ = new TrainingRecordBox;
+  auto* recordScroll = new QScrollArea;
+  recordScroll->setWidget(record_);
+  recordScroll->setWidgetResizable(true);
+  recordScroll->setFrameShape(QFrame::NoFrame);
+  recordScroll->setMinimumWidth(360);
+  auto* overview = new QSplitter(Qt::Horizontal);
+  overview->addWidget(left);
+  overview->addWidget(recordScroll);
+  overview->setStretchFactor(0, 3);
+  overview->setStretchFactor(1, 1);
 
   stack_ = new QStackedWidget;
   stack_->addWidget(placeholder_);
@@ -200,6 +233,12 @@ void ModelOverviewPane::setModel(const cellscope::ModelFile& model, const QStrin
   }
   plot_->replot();
 
+  record_->setModel(model);
+  samples_->setSamples(model.samples);
+  watch_->setRecords(model.watch);
+  lowerTabs_->setTabText(0, tr("Samples (%1)").arg(samples_->count()));
+  lowerTabs_->setTabText(1, tr("Neuron watch (%1)").arg(watch_->count()));
+
   hasModel_ = true;
   stack_->setCurrentIndex(1);
 }
@@ -213,6 +252,9 @@ void ModelOverviewPane::clear() {
   trainGraph_->data()->clear();
   valGraph_->data()->clear();
   plot_->replot();
+  record_->clear();
+  samples_->clear();
+  watch_->setRecords({});
   hasModel_ = false;
   stack_->setCurrentIndex(0);
 }

@@ -1,16 +1,24 @@
 // ModelOverviewPane: the first thing the app shows about a loaded .csm model — a summary
 // (cell type, layers × size, vocabulary, parameter count, training progress) above a plot of
-// the training and validation loss against the iteration. Without a model it shows a hint
-// on how to open one.
+// the training and validation loss against the iteration, the samples it stored while training
+// (a timeline to explore: sampleActivated) and its neuron watch (watchNeuronChosen), and every
+// training setting the file records at the side. Without a model it shows a hint on how to
+// open one.
 #pragma once
 
 #include <QString>
 #include <QWidget>
 
+#include "common/neuron_selection.h"
+
 class QCPGraph;
 class QCustomPlot;
 class QLabel;
 class QStackedWidget;
+class QTabWidget;
+class SampleTimeline;
+class TrainingRecordBox;
+class WatchTable;
 
 namespace cellscope {
 struct ModelFile;
@@ -34,6 +42,15 @@ class ModelOverviewPane : public QWidget {
   QCustomPlot* lossPlot() const { return plot_; }
   QCPGraph* trainGraph() const { return trainGraph_; }
   QCPGraph* valGraph() const { return valGraph_; }
+  TrainingRecordBox* trainingRecord() const { return record_; }
+  SampleTimeline* sampleTimeline() const { return samples_; }
+  WatchTable* watchTable() const { return watch_; }
+
+ signals:
+  // A stored sample was activated (double-click, Enter or Explore): explore it.
+  void sampleActivated(qint64 iteration, const QString& text);
+  // A neuron-watch record was activated: colour the explored text by that neuron.
+  void watchNeuronChosen(const NeuronSelection& neuron);
 
  private:
   QWidget* createSummaryBox();
@@ -52,4 +69,8 @@ class ModelOverviewPane : public QWidget {
   QCustomPlot* plot_ = nullptr;
   QCPGraph* trainGraph_ = nullptr;
   QCPGraph* valGraph_ = nullptr;
+  TrainingRecordBox* record_ = nullptr;
+  SampleTimeline* samples_ = nullptr;
+  WatchTable* watch_ = nullptr;
+  QTabWidget* lowerTabs_ = nullptr;
 };

@@ -83,6 +83,15 @@ MainWindow::MainWindow(const QString& modelPath, const QString& textPath, QWidge
           [this](qint64 iteration, const QString& text) {
             exploreText(tr("Sample at iteration %1").arg(iteration), text.toStdU32String());
           });
+  connect(overviewPane_, &ModelOverviewPane::sampleActivated, this,
+          [this](qint64 iteration, const QString& text) {
+            exploreText(tr("Sample at iteration %1").arg(iteration), text.toStdU32String());
+          });
+  connect(overviewPane_, &ModelOverviewPane::watchNeuronChosen, this,
+          [this](const NeuronSelection& neuron) {
+            explorerPane_->setNeuronSelection(neuron);
+            tabs_->setCurrentWidget(explorerPane_);
+          });
   connect(generatorPane_, &GeneratorPane::exploreRequested, this,
           [this](const QString& text, double temperature) {
             exploreText(tr("Generated text (T=%1)").arg(temperature, 0, 'f', 2),

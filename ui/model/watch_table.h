@@ -1,0 +1,38 @@
+// WatchTable: the neuron watch a .csm records when trained with --watch (ModelFile::watch): for
+// each measurement, the iteration, the detector and the neuron that tracked it best then, with
+// its quantity, r and AUC — the moment a neuron starts to track structure. Activating a row
+// emits neuronChosen() so the shell colours the explorer's text by that neuron of this model.
+#pragma once
+
+#include <QWidget>
+#include <vector>
+
+#include "common/neuron_selection.h"
+
+class QLabel;
+class QTableWidget;
+
+namespace cellscope {
+struct WatchRecord;
+}
+
+class WatchTable : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit WatchTable(QWidget* parent = nullptr);
+
+  void setRecords(const std::vector<cellscope::WatchRecord>& records);
+  int count() const { return static_cast<int>(neurons_.size()); }
+  QTableWidget* table() const { return table_; }
+  // Emits neuronChosen() for row `row` when it names a neuron.
+  void activate(int row);
+
+ signals:
+  void neuronChosen(const NeuronSelection& neuron);
+
+ private:
+  QTableWidget* table_ = nullptr;
+  QLabel* emptyLabel_ = nullptr;
+  std::vector<std::pair<bool, NeuronSelection>> neurons_;  // (names a neuron, which)
+};
