@@ -22,11 +22,11 @@ struct DetectorLoss {
 };
 
 struct Comparison {
-  int64_t chars = 0;     // characters both models scored
-  double loss_a = 0.0;   // mean nats over them: eval's loss_nats for each
+  int64_t chars = 0;    // characters both models scored
+  double loss_a = 0.0;  // mean nats over them: eval's loss_nats for each
   double loss_b = 0.0;
-  std::vector<float> difference;         // per position: surprisal A − B (NaN where unscored)
-  std::vector<DetectorLoss> detectors;   // in the order asked
+  std::vector<float> difference;        // per position: surprisal A − B (NaN where unscored)
+  std::vector<DetectorLoss> detectors;  // in the order asked
 };
 
 // Every detector of the registry (detectors.h), in its order.

@@ -31,8 +31,8 @@ uint64_t mix64(uint64_t x) {  // splitmix64's finaliser
 }  // namespace
 
 uint64_t ngram_key_extend(uint64_t key_of_rest, int32_t id) {
-  const uint64_t k =
-      mix64(key_of_rest + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(static_cast<uint32_t>(id)) + 1));
+  const uint64_t k = mix64(
+      key_of_rest + 0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(static_cast<uint32_t>(id)) + 1));
   return k == 0 ? 1 : k;
 }
 
@@ -178,9 +178,9 @@ std::vector<int32_t> NgramModel::encode(std::u32string_view text, int64_t* unkno
 
 double NgramModel::probability(const int32_t* history, int64_t length, int32_t next) const {
   double p = 1.0 / static_cast<double>(symbols());
-  uint64_t ctx_key = kNgramEmptyKey;   // the context h of order n: last n-1 ids
+  uint64_t ctx_key = kNgramEmptyKey;  // the context h of order n: last n-1 ids
   uint64_t gram_key = ngram_key_extend(kNgramEmptyKey, next);  // h·next
-  bool seen = next < vocab_size();     // an unseen gram stays unseen at longer orders
+  bool seen = next < vocab_size();  // an unseen gram stays unseen at longer orders
   for (int n = 1; n <= order_; ++n) {
     if (n > 1) {
       if (n - 1 > length) break;
@@ -289,7 +289,8 @@ std::string NgramModel::generate(std::string_view prime, int64_t length,
     }
     int32_t next = 0;
     if (options.argmax) {
-      next = static_cast<int32_t>(std::max_element(weights.begin(), weights.end()) - weights.begin());
+      next =
+          static_cast<int32_t>(std::max_element(weights.begin(), weights.end()) - weights.begin());
     } else {
       if (options.top_k > 0 && options.top_k < vocab_size()) {
         for (std::size_t v = 0; v < order.size(); ++v) order[v] = static_cast<int32_t>(v);

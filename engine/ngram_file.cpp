@@ -160,7 +160,8 @@ struct NgramFileAccess {
     m.discounts_.assign(order + 1, 0.5);
     for (uint32_t n = 1; n <= order; ++n) {
       const double d = r.get<double>("discount");
-      if (!(d > 0.0 && d < 1.0)) r.fail("discount of order " + std::to_string(n) + " is not in (0, 1)");
+      if (!(d > 0.0 && d < 1.0))
+        r.fail("discount of order " + std::to_string(n) + " is not in (0, 1)");
       m.discounts_[n] = d;
     }
     m.tables_.assign(order + 1, NgramTable());

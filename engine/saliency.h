@@ -25,7 +25,7 @@ enum class SaliencyTarget { kLogProbability, kNeuron };
 struct SaliencyOptions {
   int window = 200;  // K, 1..kMaxSaliencyWindow
   SaliencyTarget target = SaliencyTarget::kLogProbability;
-  int layer = 0, neuron = 0;               // kNeuron only
+  int layer = 0, neuron = 0;              // kNeuron only
   Quantity quantity = Quantity::kHidden;  // kNeuron only: hidden, cell or tanh-cell
   bool keep_gradients = false;            // also return the full V-vectors (tests, tooltips)
 };

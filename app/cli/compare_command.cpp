@@ -29,8 +29,10 @@ CharScores score_one(ScoringModel& model, const std::u32string& text, const char
   progress.finish();
   if (s.size() == 0) interrupted("compare stopped");
   if (unknown > 0) {
-    std::fprintf(stderr, "warning: model %s (%s): %lld character(s) of the text are not in its "
-                 "vocabulary\n", label, model.name().c_str(), static_cast<long long>(unknown));
+    std::fprintf(stderr,
+                 "warning: model %s (%s): %lld character(s) of the text are not in its "
+                 "vocabulary\n",
+                 label, model.name().c_str(), static_cast<long long>(unknown));
   }
   return s;
 }

@@ -7,10 +7,10 @@
 #include <memory>
 
 #include "error.h"
+#include "explain_commands.h"
 #include "inspect_commands.h"
 #include "inspect_support.h"
 #include "lstmvis_export.h"
-#include "explain_commands.h"
 #include "surprisal_models.h"
 #include "threads.h"
 
@@ -74,8 +74,9 @@ void run_lstmvis(const ProbeArgs& a) {
 // character p, predicted from [0, p); position 0 has none (empty CSV field, NaN in .npy).
 void run_scores(const ProbeArgs& a, const std::string& format, TextQuantity q) {
   if (a.neuron >= 0 || a.layer != 0) {
-    throw Error("--quantity " + to_string(q) + " is a property of the model's prediction, not "
-                "of a neuron; drop --layer and --neuron");
+    throw Error("--quantity " + to_string(q) +
+                " is a property of the model's prediction, not of a neuron; drop --layer and "
+                "--neuron");
   }
   if (format == "lstmvis") throw Error("--format lstmvis takes no --quantity");
   set_thread_count(a.threads);
@@ -93,8 +94,7 @@ void run_scores(const ProbeArgs& a, const std::string& format, TextQuantity q) {
                  a.text.c_str(), static_cast<long long>(unknown));
   }
   if (scores.size() != n) interrupted(a.out + " was not written");
-  std::vector<float>& values =
-      q == TextQuantity::kSurprisal ? scores.surprisal : scores.entropy;
+  std::vector<float>& values = q == TextQuantity::kSurprisal ? scores.surprisal : scores.entropy;
   if (a.bits) {
     for (float& v : values) v = static_cast<float>(static_cast<double>(v) / kNatsPerBit);
   }
@@ -212,8 +212,9 @@ void add_probe_command(CLI::App& app) {
       "Quantities: LSTM cell, tanh-cell, hidden, input, forget, output, candidate; GRU hidden, "
       "update, reset, candidate; RNN hidden. Any model: surprisal (-ln p of character p given "
       "the characters before it; position 0 is empty) and entropy (of that prediction), in nats "
-      "or --bits, without --layer and --neuron; their sum over the text is eval's loss. Position p is the state after reading character p "
-      "(0-based code points). CSV chars are quoted, with \\n, \\t and U+XXXX for invisibles.\n"
+      "or --bits, without --layer and --neuron; their sum over the text is eval's loss.\n"
+      "Position p is the state after reading character p (0-based code points). CSV chars are "
+      "quoted, with \\n, \\t and U+XXXX for invisibles.\n"
       "lstmvis: OUT (new, or an empty folder) gets lstm.yml, states_layerK.h5 per layer K "
       "(from 1) with datasets cell (LSTM) and hidden, float32 (n x H); words.h5 with dataset "
       "words (int32 character ids) and chars.dict (token id per line; whitespace as <space>, "

@@ -82,8 +82,8 @@ TEST_F(ExplainCli, ProbeSurprisalSumsToEvalLoss) {
   const double loss = std::stod(e.at("loss_nats"));
   const double chars = std::stod(e.at("chars"));
 
-  const CliRun probe = run("probe " + kModel + " --text " + kText +
-                           " --quantity surprisal --out " + path("s.csv"));
+  const CliRun probe =
+      run("probe " + kModel + " --text " + kText + " --quantity surprisal --out " + path("s.csv"));
   ASSERT_EQ(probe.status, 0) << probe.err;
   const std::vector<double> s = last_column(path("s.csv"));
   ASSERT_EQ(static_cast<double>(s.size()), chars + 1);
@@ -99,8 +99,8 @@ TEST_F(ExplainCli, ProbeSurprisalSumsToEvalLoss) {
   ASSERT_EQ(b.size(), s.size());
   for (std::size_t i = 1; i < s.size(); ++i) ASSERT_NEAR(b[i], s[i] / std::log(2.0), 1e-5);
 
-  const CliRun entropy = run("probe " + kModel + " --text " + kText +
-                             " --quantity entropy --out " + path("h.csv"));
+  const CliRun entropy =
+      run("probe " + kModel + " --text " + kText + " --quantity entropy --out " + path("h.csv"));
   ASSERT_EQ(entropy.status, 0) << entropy.err;
   const std::vector<double> h = last_column(path("h.csv"));
   ASSERT_EQ(h.size(), s.size());
@@ -165,8 +165,8 @@ TEST_F(ExplainCli, NgramBuildsAndComparesWithTotalsEqualToEvals) {
   EXPECT_GE(detector_lines, 12);
   EXPECT_TRUE(fs::exists(path("cmp.csv")));
 
-  const CliRun same = run("compare " + kModel + " " + kModel + " --text " + kText +
-                          " --detector line-position");
+  const CliRun same =
+      run("compare " + kModel + " " + kModel + " --text " + kText + " --detector line-position");
   ASSERT_EQ(same.status, 0) << same.err;
   const auto s = fields(same.out, "loss_a");
   EXPECT_EQ(s.at("loss_a"), s.at("loss_b"));
@@ -183,8 +183,8 @@ TEST_F(ExplainCli, NgramErrorsAreOneLineAndLeaveNoFile) {
   EXPECT_NE(probe.status, 0);
   EXPECT_NE(probe.err.find(bad + ": "), std::string::npos) << probe.err;
   EXPECT_FALSE(fs::exists(path("y.csv")));
-  const CliRun detector = run("compare " + kModel + " " + kModel + " --text " + kText +
-                              " --detector no-such-detector");
+  const CliRun detector =
+      run("compare " + kModel + " " + kModel + " --text " + kText + " --detector no-such-detector");
   EXPECT_NE(detector.status, 0);
   EXPECT_NE(detector.err.find("no-such-detector"), std::string::npos) << detector.err;
 }
@@ -201,8 +201,7 @@ TEST_F(ExplainCli, DISABLED_EvalAndSampleAcceptAnNgram) {
   const std::vector<double> s = last_column(path("s.csv"));
   EXPECT_NEAR(std::stod(e.at("loss_nats")), mean_of_scored(s), 2e-6);
   EXPECT_EQ(std::stoll(e.at("chars")), static_cast<long long>(s.size()) - 1);
-  const CliRun sample =
-      run("sample " + path("m.ngram") + " --length 50 --seed 3 --prime \"The \"");
+  const CliRun sample = run("sample " + path("m.ngram") + " --length 50 --seed 3 --prime \"The \"");
   ASSERT_EQ(sample.status, 0) << sample.err;
   EXPECT_EQ(sample.out.rfind("The ", 0), 0u);
   EXPECT_GE(sample.out.size(), 54u);
@@ -227,12 +226,13 @@ TEST_F(ExplainCli, SaliencyWritesDistanceRows) {
 
   const CliRun neuron = run("saliency " + kModel + " --text " + kText +
                             " --position 300 --window 10 --layer 1 --neuron 5 --quantity cell "
-                            "--out " + path("n.csv"));
+                            "--out " +
+                            path("n.csv"));
   ASSERT_EQ(neuron.status, 0) << neuron.err;
   EXPECT_EQ(last_column(path("n.csv")).size(), 11u);  // distances 0..10
 
-  const CliRun both = run("saliency " + kModel + " --text " + kText +
-                          " --all --position 3 --out " + path("b.csv"));
+  const CliRun both =
+      run("saliency " + kModel + " --text " + kText + " --all --position 3 --out " + path("b.csv"));
   EXPECT_NE(both.status, 0);
   EXPECT_FALSE(fs::exists(path("b.csv")));
 }

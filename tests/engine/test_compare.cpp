@@ -24,8 +24,8 @@ TEST(Compare, TotalsEqualTwoEvals) {
   const std::u32string text = utf8_decode(a.chars);
   auto sa = ScoringModel::of_network(*a.model, a.vocab, "a");
   auto sb = ScoringModel::of_network(*b_model, a.vocab, "b");
-  const Comparison c = compare_scores(sa->score(text, false), sb->score(text, false), text,
-                                      all_detector_names());
+  const Comparison c =
+      compare_scores(sa->score(text, false), sb->score(text, false), text, all_detector_names());
   const EvalResult ea = evaluate(*a.model, a.text, 1, 100);
   const EvalResult eb = evaluate(*b_model, a.text, 1, 100);
   EXPECT_EQ(c.chars, ea.chars);

@@ -95,8 +95,9 @@ TEST_P(NgramByOrder, EveryContextSumsToOneAndMatchesTheDefinition) {
   std::vector<double> probs;
   for (std::size_t p = 0; p <= ids.size(); ++p) {
     for (int unknown_tail = 0; unknown_tail < 2; ++unknown_tail) {
-      std::vector<int32_t> history(ids.begin() + static_cast<long>(p - std::min<std::size_t>(p, 25)),
-                                   ids.begin() + static_cast<long>(p));
+      std::vector<int32_t> history(
+          ids.begin() + static_cast<long>(p - std::min<std::size_t>(p, 25)),
+          ids.begin() + static_cast<long>(p));
       if (unknown_tail) history.push_back(m.unknown_id());
       m.distribution(history.data(), static_cast<int64_t>(history.size()), &probs);
       ASSERT_EQ(probs.size(), static_cast<std::size_t>(m.symbols()));
@@ -123,8 +124,8 @@ TEST(Ngram, UnknownCharacterGetsTheUniformShare) {
   EXPECT_EQ(unknown, 2);  // é twice; t is in the corpus
   EXPECT_EQ(ids[1], m.unknown_id());
   // Order 1: p(unknown) = D · types / N · 1 / (V + 1), N the corpus length.
-  const double expected = m.discount(1) * m.vocab_size() / static_cast<double>(kCorpus.size()) /
-                          m.symbols();
+  const double expected =
+      m.discount(1) * m.vocab_size() / static_cast<double>(kCorpus.size()) / m.symbols();
   EXPECT_NEAR(m.probability(ids.data(), 1, m.unknown_id()), expected, 1e-15);
 }
 
@@ -140,7 +141,8 @@ TEST(Ngram, LongerOrdersPredictTheirCorpusBetter) {
     EXPECT_LT(s.mean_surprisal(), previous) << order;
     previous = s.mean_surprisal();
     const CharScores fast = m.score(ids, false);
-    for (std::size_t p = 1; p < ids.size(); ++p) ASSERT_NEAR(fast.surprisal[p], s.surprisal[p], 1e-5);
+    for (std::size_t p = 1; p < ids.size(); ++p)
+      ASSERT_NEAR(fast.surprisal[p], s.surprisal[p], 1e-5);
   }
 }
 

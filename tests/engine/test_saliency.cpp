@@ -81,7 +81,8 @@ TEST_P(SaliencyGradCheck, MatchesFiniteDifferences) {
     auto dst = copy.params().view(copy.layout().block(copy.layout().find(b.name)));
     if (b.name == "l0.Wx") {
       dst.leftCols(V) = src;
-      for (int t = 0; t < T; ++t) dst.col(V + t) = src.col(ids[static_cast<std::size_t>(begin + t)]);
+      for (int t = 0; t < T; ++t)
+        dst.col(V + t) = src.col(ids[static_cast<std::size_t>(begin + t)]);
     } else if (b.name == "out.W" || b.name == "out.b") {
       dst.setZero();
       dst.topRows(V) = src;
@@ -137,8 +138,10 @@ TEST_P(SaliencyGradCheck, MatchesFiniteDifferences) {
 
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
-  const std::pair<CellType, bool> cells[] = {{CellType::kRnn, false}, {CellType::kRnn, true},
-                                             {CellType::kGru, false}, {CellType::kGru, true},
+  const std::pair<CellType, bool> cells[] = {{CellType::kRnn, false},
+                                             {CellType::kRnn, true},
+                                             {CellType::kGru, false},
+                                             {CellType::kGru, true},
                                              {CellType::kLstm, false}};
   for (const auto& [cell, variant] : cells) {
     cases.push_back({cell, variant, SaliencyTarget::kLogProbability, 0, Quantity::kHidden});
