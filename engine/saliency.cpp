@@ -144,6 +144,24 @@ ModelState<S> state_after(Model<S>& model, const int32_t* ids, int64_t end, int 
   return state;
 }
 
+ModelState<float> state_after(Probe& probe, int64_t end) {
+  const ModelConfig& config = probe.model().config();
+  ModelState<float> state = probe.model().zero_state(1);
+  if (end <= 0) return state;
+  const int64_t last = end - 1;  // the state after reading character `last`
+  probe.replay(last, end, [&](const ChunkView& chunk) {
+    if (last < chunk.begin() || last >= chunk.begin() + chunk.steps()) return;
+    const auto t = static_cast<Eigen::Index>(last - chunk.begin());
+    for (int l = 0; l < config.num_layers; ++l) {
+      state.h[static_cast<std::size_t>(l)] = chunk.values(l, Quantity::kHidden).col(t);
+      if (config.cell == CellType::kLstm) {
+        state.c[static_cast<std::size_t>(l)] = chunk.values(l, Quantity::kCell).col(t);
+      }
+    }
+  });
+  return state;
+}
+
 namespace {
 
 std::vector<int32_t> ids_of(const EncodedText& text) {

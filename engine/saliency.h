@@ -72,6 +72,10 @@ class SaliencyComputer {
 template <typename S>
 ModelState<S> state_after(Model<S>& model, const int32_t* ids, int64_t end, int chunk = 256);
 
+// The same state from a probe's kept states (the explorer's): a replay of at most
+// checkpoint_every characters instead of a forward from 0. Runs probe.model()'s forward.
+ModelState<float> state_after(Probe& probe, int64_t end);
+
 // Saliency at one position of a text, from a zero state at position 0.
 Saliency saliency_at(Model<float>& model, const EncodedText& text, int64_t position,
                      const SaliencyOptions& options);

@@ -187,6 +187,22 @@ TEST(Saliency, FloatMatchesDoubleAndHorizonAveragesPositions) {
   EXPECT_NEAR(h.mean[7], sum_at_7 / static_cast<double>(count_at_7), 1e-6 * h.mean[7]);
 }
 
+TEST(Saliency, StateFromAProbeEqualsTheForwardFromTheStart) {
+  testing_util::TextAndModel tm(CellType::kLstm, 700, 5, 6, 2, 3);
+  std::vector<int32_t> ids(tm.text.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = tm.text[i];
+  Probe probe(*tm.model, tm.text, ProbeOptions{64, 128});
+  ASSERT_TRUE(probe.run());
+  for (int64_t end : {0, 1, 127, 128, 129, 500, 700}) {
+    const ModelState<float> kept = state_after(probe, end);
+    const ModelState<float> direct = state_after(*tm.model, ids.data(), end, 64);
+    for (int l = 0; l < 2; ++l) {
+      ASSERT_LT((kept.h[l] - direct.h[l]).cwiseAbs().maxCoeff(), 1e-5f) << end;
+      ASSERT_LT((kept.c[l] - direct.c[l]).cwiseAbs().maxCoeff(), 1e-5f) << end;
+    }
+  }
+}
+
 TEST(Saliency, BadRequestsAreErrors) {
   testing_util::TextAndModel tm(CellType::kGru, 100, 2, 6, 1, 4);
   SaliencyOptions options;
