@@ -313,10 +313,10 @@ const std::vector<DetectorInfo>& detector_list() {
 }
 
 const char* regex_detector_help() {
-  return "  regex:PATTERN   every character of a match of the ECMAScript regular expression, "
-         "across lines\n"
-         "                  ('.' stops at a newline, [\\s\\S] does not; ^ $ match at line "
-         "ends)\n";
+  // Aligned with the detector lines of `find --help` ("  %-19s %s").
+  return "  regex:PATTERN       every character of a match of the ECMAScript regular expression,\n"
+         "                      across lines ('.' stops at a newline, [\\s\\S] does not;\n"
+         "                      ^ and $ match at line ends)\n";
 }
 
 Signal detect(const std::string& spec, const std::u32string& text) {

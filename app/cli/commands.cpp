@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "checkpoint.h"
+#include "explain_commands.h"
+#include "interop_commands.h"
 #include "corpus.h"
 #include "error.h"
 #include "evaluate.h"
@@ -46,16 +48,17 @@ struct SampleArgs {
 };
 
 void run_sample(const SampleArgs& a) {
-  set_thread_count(a.threads);
-  const ModelFile file = load_model_file(a.model);
-  auto model = model_from_file(file, a.model);
-  const Vocabulary vocab(file.vocabulary);
-  Sampler sampler(*model, vocab);
   SampleOptions options;
   options.temperature = a.temperature;
   options.argmax = a.argmax;
   options.top_k = a.top_k;
   options.seed = a.seed >= 0 ? static_cast<uint64_t>(a.seed) : std::random_device{}();
+  if (sample_if_ngram(a.model, a.prime, a.length, options)) return;
+  set_thread_count(a.threads);
+  const ModelFile file = load_model_file(a.model);
+  auto model = model_from_file(file, a.model);
+  const Vocabulary vocab(file.vocabulary);
+  Sampler sampler(*model, vocab);
   int64_t unknown = 0;
   vocab.encode(a.prime, &unknown);
   if (unknown > 0) {
@@ -85,6 +88,7 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& a) {
+  if (eval_if_ngram(a.model, a.corpus, a.glob)) return;
   set_thread_count(a.threads);
   const ModelFile file = load_model_file(a.model);
   auto model = model_from_file(file, a.model);
@@ -213,18 +217,32 @@ void run_export(const std::string& path, const std::string& out) {
 void add_export_command(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("csm");
   CLI::App* sub = app.add_subcommand(
-      "export", "Write a model without its optimizer state (for sharing; resuming restarts Adam)");
+      "export",
+      "Write a model without its optimizer state (for sharing; resuming restarts Adam), or as "
+      "a PyTorch state_dict in safetensors (--format safetensors; docs/pytorch.md)");
   sub->add_option("model", *path, "Model file (.csm)")->required();
-  sub->add_option("--out", *out, "Model file to write (.csm), atomically")->required();
-  sub->callback([path, out] { run_export(*path, *out); });
+  sub->add_option("--out", *out, "File to write (.csm or .safetensors), atomically")->required();
+  sub->add_option("--format", *format,
+                  "csm: weights-only model file; safetensors: rnn.* (nn.LSTM/GRU/RNN) and out.* "
+                  "(nn.Linear), vocabulary in the metadata, for examples/pytorch/load.py")
+      ->check(CLI::IsMember({"csm", "safetensors"}))
+      ->capture_default_str();
+  sub->callback([path, out, format] {
+    if (*format == "safetensors") {
+      run_export_safetensors(*path, *out);
+    } else {
+      run_export(*path, *out);
+    }
+  });
 }
 
 void add_sample_command(CLI::App& app) {
   auto a = std::make_shared<SampleArgs>();
   CLI::App* sub = app.add_subcommand("sample", "Generate text from a model, streamed to stdout");
   sub->option_defaults()->always_capture_default();
-  sub->add_option("model", a->model, "Model file (.csm)")->required();
+  sub->add_option("model", a->model, "Model file (.csm) or n-gram model (cellscope-cli ngram)")->required();
   sub->add_option("--length", a->length, "Characters to generate")->check(CLI::NonNegativeNumber);
   sub->add_option("--temperature", a->temperature,
                   "Divide the logits by this before the softmax (> 0; lower: more conservative)")
@@ -244,7 +262,7 @@ void add_eval_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "eval", "Loss of a model on a text: loss_nats=<x> bits_per_char=<y> chars=<n>");
   sub->option_defaults()->always_capture_default();
-  sub->add_option("model", a->model, "Model file (.csm)")->required();
+  sub->add_option("model", a->model, "Model file (.csm) or n-gram model (cellscope-cli ngram)")->required();
   sub->add_option("--corpus", a->corpus, "Text files or folders")->required()->expected(1, -1);
   sub->add_option("--glob", a->glob, "File-name pattern inside folders");
   sub->add_option("--streams", a->streams,

@@ -50,12 +50,11 @@ std::string detector_help() {
   std::string out = "Detectors (--detector NAME):\n";
   for (const DetectorInfo& d : detector_list()) {
     char line[256];
-    std::snprintf(line, sizeof line, "  %-15s %s\n", d.name.c_str(), d.description.c_str());
+    std::snprintf(line, sizeof line, "  %-19s %s\n", d.name.c_str(), d.description.c_str());
     out += line;
   }
+  out += regex_detector_help();
   out +=
-      "  regex:PATTERN   every character of a match of the ECMAScript regular expression,\n"
-      "                  searched line by line (no match spans a newline)\n"
       "Span detectors are 1 inside and 0 outside; an opening delimiter counts as inside and a\n"
       "closing one as outside (the state after reading it). AUC positives: value > 0.5, or,\n"
       "for the depth and position detectors, value > the text's median.";

@@ -82,16 +82,4 @@ void run_export_safetensors(const std::string& model_path, const std::string& ou
               model_path.c_str(), describe(file.model).c_str(), out_path.c_str());
 }
 
-void add_export_safetensors_command(CLI::App& app) {
-  auto model = std::make_shared<std::string>();
-  auto out = std::make_shared<std::string>();
-  CLI::App* sub = app.add_subcommand(
-      "export-safetensors",
-      "Write a model as a PyTorch state_dict in safetensors (rnn.* for nn.LSTM/GRU/RNN, out.* "
-      "for the nn.Linear head; see examples/pytorch/load.py)");
-  sub->add_option("model", *model, "Model file (.csm)")->required();
-  sub->add_option("--out", *out, "Output file (.safetensors), written atomically")->required();
-  sub->callback([model, out] { run_export_safetensors(*model, *out); });
-}
-
 }  // namespace cellscope::cli

@@ -12,7 +12,5 @@ void add_import_command(CLI::App& app);
 
 // `export MODEL --format safetensors --out F`: the export command calls this for that format.
 void run_export_safetensors(const std::string& model_path, const std::string& out_path);
-// `export-safetensors MODEL --out F`: the same as its own subcommand.
-void add_export_safetensors_command(CLI::App& app);
 
 }  // namespace cellscope::cli

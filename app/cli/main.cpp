@@ -26,7 +26,6 @@ int main(int argc, char** argv) {
   cellscope::cli::add_match_command(app);
   cellscope::cli::add_saturation_command(app);
   cellscope::cli::add_import_command(app);
-  cellscope::cli::add_export_safetensors_command(app);
   cellscope::cli::add_ngram_command(app);
   cellscope::cli::add_compare_command(app);
   cellscope::cli::add_saliency_command(app);

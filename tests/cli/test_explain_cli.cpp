@@ -190,7 +190,7 @@ TEST_F(ExplainCli, NgramErrorsAreOneLineAndLeaveNoFile) {
 }
 
 // Enable when commands.cpp calls eval_if_ngram / sample_if_ngram (see explain_commands.h).
-TEST_F(ExplainCli, DISABLED_EvalAndSampleAcceptAnNgram) {
+TEST_F(ExplainCli, EvalAndSampleAcceptAnNgram) {
   ASSERT_EQ(run("ngram --corpus " + kText + " --order 4 --out " + path("m.ngram")).status, 0);
   const CliRun eval = run("eval " + path("m.ngram") + " --corpus " + kText);
   ASSERT_EQ(eval.status, 0) << eval.err;

@@ -141,6 +141,9 @@ TEST_F(InspectCli, HelpDocumentsEveryDetectorAndQuantity) {
     EXPECT_NE(find.out.find(d.description), std::string::npos) << d.name;
   }
   EXPECT_NE(find.out.find("regex:PATTERN"), std::string::npos);
+  // The help states the engine's regex rule (matches span lines), not the old line-by-line one.
+  EXPECT_NE(find.out.find(regex_detector_help()), std::string::npos) << find.out;
+  EXPECT_EQ(find.out.find("line by line"), std::string::npos) << find.out;
   const CliRun probe = run("probe --help");
   EXPECT_NE(probe.out.find(quantity_names()), std::string::npos) << probe.out;
 }

@@ -1,4 +1,4 @@
-// cellscope-cli import / export-safetensors on the PyTorch fixtures: an imported model
+// cellscope-cli import / export --format safetensors on the PyTorch fixtures: an imported model
 // evaluates to PyTorch's loss; a bad file fails with one line and writes nothing (an existing
 // output stays as it was); --vocab overrides the metadata; export round-trips.
 #include <gtest/gtest.h>
@@ -108,7 +108,7 @@ TEST_F(InteropCli, VocabFileOverridesTheMetadata) {
 
 TEST_F(InteropCli, ExportRoundTrips) {
   ASSERT_EQ(cli("import " + fixture("gru_embedding.safetensors") + " --out " + path("g.csm")).status, 0);
-  const auto r = cli("export-safetensors " + path("g.csm") + " --out " + path("g.safetensors"));
+  const auto r = cli("export " + path("g.csm") + " --format safetensors --out " + path("g.safetensors"));
   ASSERT_EQ(r.status, 0) << r.err;
   const SafetensorsFile out = SafetensorsFile::read(path("g.safetensors"));
   EXPECT_NE(out.find("rnn.weight_hh_l1"), nullptr);
