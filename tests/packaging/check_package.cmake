@@ -32,6 +32,7 @@ set(expected
   share/icons/hicolor/256x256/apps/org.cellscope.CellScope.png
   share/cellscope/models/linux.csm
   share/cellscope/demo/ring_buffer.c
+  share/cellscope/examples.json
   share/doc/cellscope/README.md)
 if(HAVE_GUI)
   list(APPEND expected bin/cellscope)
