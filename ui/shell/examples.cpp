@@ -105,6 +105,7 @@ ExampleCatalogue loadExamples(const QString& dataDir) {
     }
     example.detector = text("detector");
     example.caption = text("caption");
+    example.focus = text("focus");
     catalogue.examples.append(example);
   }
   return catalogue;

@@ -18,6 +18,7 @@ struct Example {
   NeuronSelection neuron;
   QString detector;  // the `cellscope-cli find` detector whose top neuron it is
   QString caption;   // what to look at, one paragraph
+  QString focus;     // optional: text scrolled into view (its first occurrence) once read
 };
 
 struct ExampleCatalogue {
@@ -35,5 +36,6 @@ QString findDataDir(const QString& appDir, const QString& sourceResources);
 QString defaultDataDir();
 
 // Reads `dataDir`/examples.json. Every entry needs id, title, model, text, layer, neuron,
-// quantity (an engine name), detector and caption; a bad entry makes the whole catalogue an error.
+// quantity (an engine name), detector and caption (focus is optional); a bad entry makes the
+// whole catalogue an error.
 ExampleCatalogue loadExamples(const QString& dataDir);

@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include "caption_bar.h"
+#include "common/activation_text_view.h"
 #include "checkpoint.h"
 #include "explore/explorer_pane.h"
 #include "main_window.h"
@@ -43,6 +44,19 @@ bool MainWindow::openExample(const Example& example) {
   }
   explorerPane_->setNeuronSelection(*neuron);
   openText(example.textPath);
+  if (!example.focus.isEmpty()) {
+    // Once the text is read, the place the caption talks about is scrolled into view.
+    auto* once = new QObject(this);
+    const std::u32string focus = example.focus.toStdU32String();
+    const QString path = QFileInfo(example.textPath).absoluteFilePath();
+    connect(explorerPane_, &ExplorerPane::probingFinished, once, [this, once, focus, path] {
+      once->deleteLater();
+      const std::size_t at = explorerPane_->text().find(focus);
+      if (explorerPane_->textPath() != path || at == std::u32string::npos) return;
+      explorerPane_->view()->scrollTo(static_cast<int>(at));
+      explorerPane_->view()->setHighlighted(static_cast<int>(at));
+    });
+  }
   exampleTextPath_ = QFileInfo(example.textPath).absoluteFilePath();  // as the explorer keeps it
   captionBar_->setCaption(example.title, example.caption);
   statusBar()->showMessage(tr("Example: %1 (layer %2, neuron %3)")

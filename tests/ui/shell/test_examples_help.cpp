@@ -19,6 +19,7 @@
 #include <QToolButton>
 
 #include "checkpoint.h"
+#include "common/activation_text_view.h"
 #include "explore/explorer_pane.h"
 #include "shell/caption_bar.h"
 #include "shell/examples.h"
@@ -98,6 +99,7 @@ TEST(ShellExamples, ABrokenCatalogueIsAnErrorNamingTheFile) {
 
 TEST(ShellExamples, EveryExamplesActionOpensItsModelTextAndNeuronWithItsCaption) {
   MainWindow window;
+  window.resize(1200, 800);
   window.show();
   const QList<Example> examples = loadExamples(defaultDataDir()).examples;
   ASSERT_EQ(window.examples().size(), examples.size());
@@ -118,6 +120,15 @@ TEST(ShellExamples, EveryExamplesActionOpensItsModelTextAndNeuronWithItsCaption)
     EXPECT_EQ(caption->title(), example.title);
     EXPECT_EQ(caption->caption(), example.caption);
     EXPECT_TRUE(caption->label()->text().contains(example.title.toHtmlEscaped()));
+    if (!example.focus.isEmpty()) {  // the place the caption talks about is on screen
+      const std::size_t at = window.explorerPane()->text().find(example.focus.toStdU32String());
+      ASSERT_NE(at, std::u32string::npos) << example.focus.toStdString();
+      ASSERT_TRUE(waitFor([&] {
+        const auto [begin, end] = window.explorerPane()->view()->visibleRange();
+        return begin <= static_cast<int>(at) && static_cast<int>(at) < end;
+      }));
+      EXPECT_EQ(window.explorerPane()->view()->highlighted(), static_cast<int>(at));
+    }
   }
   // The caption describes the example's text: another text dismisses it, and so does ×.
   window.captionBar()->closeButton()->click();
