@@ -225,7 +225,7 @@ std::vector<float> SafetensorsFile::floats(const SafeTensor& t) const {
   const char* src = data_.data() + t.begin;
   std::vector<float> out(n);
   if (t.dtype == "F32") {
-    std::memcpy(out.data(), src, n * 4);
+    if (n > 0) std::memcpy(out.data(), src, n * 4);  // an empty vector's data() may be null
   } else if (t.dtype == "F16" || t.dtype == "BF16") {
     for (std::size_t i = 0; i < n; ++i) {
       uint16_t h;
