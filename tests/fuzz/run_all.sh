@@ -2,12 +2,12 @@
 # Runs every libFuzzer target of build-fuzz/ for SECONDS each (default 300), one job, niced,
 # from the committed seeds; new inputs go to build-fuzz/work/<target>/, crash/hang/OOM files to
 # build-fuzz/artifacts/<target>/ (fix, then copy them to tests/fuzz/regressions/<target>/).
-# Prints each target's executions from libFuzzer's final stats.
+# Prints each target's executions from libFuzzer's final stats. TARGETS="csm ..." picks some.
 set -euo pipefail
 seconds="${1:-300}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-fuzz}"
-for target in csm safetensors utf8_corpus detectors; do
+for target in ${TARGETS:-csm safetensors utf8_corpus detectors}; do
   work="$build/work/$target" artifacts="$build/artifacts/$target/"
   mkdir -p "$work" "$artifacts"
   log="$build/fuzz_$target.log"
