@@ -347,7 +347,9 @@ void save_model_file(const std::string& path, const ModelFile& file) {
   const std::string tmp = path + ".tmp";
   const int raw_fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (raw_fd < 0) {
-    throw Error(path + ": cannot create " + tmp + ": " + errno_text(errno));
+    const int err = errno;
+    throw Error(path + ": cannot create " + tmp + ": " + errno_text(err) + "; the file at " +
+                path + " was left as it was");
   }
   FdGuard fd(raw_fd);
   auto fail = [&](const char* step) {
@@ -355,7 +357,8 @@ void save_model_file(const std::string& path, const ModelFile& file) {
     const int open_fd = fd.release();
     if (open_fd >= 0) ::close(open_fd);
     ::unlink(tmp.c_str());
-    throw Error(path + ": cannot save (" + step + " " + tmp + "): " + errno_text(err));
+    throw Error(path + ": cannot save (" + step + " " + tmp + "): " + errno_text(err) +
+                "; the file at " + path + " was left as it was");
   };
 
   std::size_t done = 0;
