@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 
@@ -207,17 +208,50 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
     return static_cast<double>(progress_.epoch) +
            static_cast<double>(progress_.cursor) / static_cast<double>(per_epoch);
   };
-  auto checkpoint = [&] {
+  kept_.clear();
+  // final_checkpoint (the end of the run, with keep_checkpoints_): the output file itself is
+  // the newest kept checkpoint; a per-iteration file of the same iteration is a duplicate.
+  auto checkpoint = [&](bool final_checkpoint) {
     if (checkpoint_path.empty()) return;
     const ModelFile file = to_model_file();
     save_model_file(checkpoint_path, file);
-    std::string reported = checkpoint_path;
-    if (keep_checkpoints_) {
-      reported = checkpoint_file_path(checkpoint_path, progress_.iteration);
-      save_model_file(reported, file);
-    }
     last_checkpoint = progress_.iteration;
-    if (observer) observer->on_checkpoint({reported, progress_.iteration, last_val});
+    CheckpointEvent event{checkpoint_path, progress_.iteration, last_val};
+    if (keep_checkpoints_) {
+      const auto file_of = [&](int64_t iteration) {
+        return checkpoint_file_path(checkpoint_path, iteration);
+      };
+      const auto remove_file = [&](int64_t iteration) {
+        std::error_code ignored;  // already gone is fine; the list then names fewer files
+        std::filesystem::remove(file_of(iteration), ignored);
+        event.removed.push_back(file_of(iteration));
+      };
+      if (final_checkpoint) {
+        event.final = true;
+        if (!kept_.empty() && kept_.back().iteration == progress_.iteration) {
+          remove_file(progress_.iteration);
+          kept_.pop_back();
+        }
+      } else {
+        event.path = file_of(progress_.iteration);
+        save_model_file(event.path, file);
+      }
+      kept_.push_back({progress_.iteration, last_val});
+      const std::vector<int64_t> keep =
+          checkpoints_to_keep(kept_, train_.checkpoint_every, retention_);
+      std::vector<WrittenCheckpoint> still;
+      for (const WrittenCheckpoint& w : kept_) {
+        const bool newest = w.iteration == progress_.iteration;  // just written: never dropped
+        if (newest || std::binary_search(keep.begin(), keep.end(), w.iteration)) {
+          still.push_back(w);
+        } else {
+          remove_file(w.iteration);
+        }
+      }
+      kept_ = std::move(still);
+      event.kept = static_cast<int>(kept_.size());
+    }
+    if (observer) observer->on_checkpoint(event);
   };
   auto watch_unless_done = [&] {  // once per iteration and detector at most
     if (watch_) take_watch(observer);
@@ -333,15 +367,20 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
       take_sample(last_val, observer);
     }
     if (watch_every_ > 0 && progress_.iteration % watch_every_ == 0) watch_unless_done();
-    if (train_.checkpoint_every > 0 && progress_.iteration % train_.checkpoint_every == 0) {
-      checkpoint();
+    // Kept files: a run ending here reports its output instead (no duplicate file).
+    const bool ends_here =
+        (train_.max_iters > 0 && progress_.iteration >= train_.max_iters) ||
+        (train_.max_epochs > 0 && progress_.epoch >= train_.max_epochs);
+    if (train_.checkpoint_every > 0 && progress_.iteration % train_.checkpoint_every == 0 &&
+        !(keep_checkpoints_ && ends_here)) {
+      checkpoint(false);
     }
   }
 
   if (val_history_.empty() || val_history_.back().iteration != progress_.iteration)
     run_validation();
   watch_unless_done();
-  if (last_checkpoint != progress_.iteration) checkpoint();
+  if (keep_checkpoints_ || last_checkpoint != progress_.iteration) checkpoint(keep_checkpoints_);
   result.iterations = progress_.iteration;
   result.val_loss = last_val;
   return result;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "checkpoint.h"
+#include "checkpoint_retention.h"
 #include "config.h"
 #include "corpus.h"
 #include "model.h"
@@ -50,6 +51,12 @@ struct CheckpointEvent {
   std::string path;
   int64_t iteration = 0;
   double val_loss = 0.0;  // NaN when none yet
+  // With set_keep_checkpoints(true): the per-iteration files the retention policy deleted just
+  // now (checkpoint_retention.h), how many files of this run are kept (the output included once
+  // the run ends), and whether this is the end of the run (path is then the output itself).
+  std::vector<std::string> removed;
+  int kept = 0;
+  bool final = false;
 };
 
 // A watch measurement (see watch.h): one record per watched detector, in --watch order, all at
@@ -92,8 +99,9 @@ class Trainer {
 
   // Trains on `train_text` (validation on `val_text`, may be empty) until a stop condition.
   // With a non-empty checkpoint_path the model is written there every checkpoint_every
-  // iterations and at the end (unless diverged); with set_keep_checkpoints(true) each
-  // checkpoint is also kept as checkpoint_file_path(checkpoint_path, iteration).
+  // iterations and at the end (unless diverged); with set_keep_checkpoints(true) each periodic
+  // checkpoint is also written as checkpoint_file_path(checkpoint_path, iteration), and only
+  // the set the retention policy keeps stays on disk (the final model is checkpoint_path).
   TrainResult run(const EncodedText& train_text, const EncodedText& val_text,
                   TrainingObserver* observer, const std::atomic<bool>* cancel,
                   const std::string& checkpoint_path);
@@ -106,10 +114,14 @@ class Trainer {
   const TrainConfig& train_config() const { return train_; }
   const TrainingProgress& progress() const { return progress_; }
   void set_report_dh_norms(bool on) { report_dh_norms_ = on; }
-  // Off by default (the CLI keeps one file). On: every checkpoint is also written, atomically,
-  // to its own per-iteration file, and CheckpointEvent::path names that file, so a run can be
-  // resumed from any of its checkpoints.
-  void set_keep_checkpoints(bool on) { keep_checkpoints_ = on; }
+  // Off by default (the CLI keeps one file). On: every periodic checkpoint is also written,
+  // atomically, to its own per-iteration file, and CheckpointEvent::path names that file, so a
+  // run can be resumed from any kept checkpoint; files `retention` drops are deleted as the run
+  // goes (CheckpointEvent::removed). The end of the run is reported as checkpoint_path itself.
+  void set_keep_checkpoints(bool on, CheckpointRetention retention = {}) {
+    keep_checkpoints_ = on;
+    retention_ = retention;
+  }
   // Watch neurons emerge: measure with `watch` at the start of run(), every `every` iterations
   // (multiples of it; 0: only start and end) and at the end, never twice for one iteration and
   // detector; each measurement goes to the observer's on_watch and to watch_history(). Null: off.
@@ -145,6 +157,8 @@ class Trainer {
   std::string corpus_glob_ = "*";
   bool report_dh_norms_ = false;
   bool keep_checkpoints_ = false;
+  CheckpointRetention retention_;
+  std::vector<WrittenCheckpoint> kept_;  // this run's per-iteration files still on disk
   std::shared_ptr<const NeuronWatch> watch_;
   int64_t watch_every_ = 0;
   std::vector<WatchRecord> watch_history_;

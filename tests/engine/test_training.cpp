@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <set>
 
 #include "batcher.h"
 #include "checkpoint.h"
@@ -252,12 +254,60 @@ TEST(Training, KeepCheckpointsLeavesOneLoadableFilePerCheckpoint) {
   trainer.run(encode_text(v, text), EncodedText(), &observer, nullptr, path);
   ASSERT_EQ(observer.events.size(), 2u);
   for (const CheckpointEvent& e : observer.events) {
-    EXPECT_EQ(e.path, checkpoint_file_path(path, e.iteration));
     EXPECT_EQ(load_model_file(e.path).progress.iteration, e.iteration);
+    EXPECT_TRUE(e.removed.empty());
   }
   EXPECT_EQ(observer.events[0].iteration, 3);
+  EXPECT_EQ(observer.events[0].path, checkpoint_file_path(path, 3));
+  EXPECT_FALSE(observer.events[0].final);
+  // The end of the run is the output itself, not a "kept.iter6.csm" beside it.
   EXPECT_EQ(observer.events[1].iteration, 6);
-  EXPECT_EQ(load_model_file(path).progress.iteration, 6);  // the output file is still written
+  EXPECT_EQ(observer.events[1].path, path);
+  EXPECT_TRUE(observer.events[1].final);
+  EXPECT_EQ(observer.events[1].kept, 2);
+  EXPECT_FALSE(std::filesystem::exists(checkpoint_file_path(path, 6)));
+}
+
+TEST(Training, KeptCheckpointsStayBoundedAndTheListMatchesTheDisk) {
+  set_thread_count(1);
+  const std::string text = resume_text();
+  const Vocabulary v = vocab_of(text);
+  TrainConfig tc = tiny_training();
+  tc.max_iters = 41;  // the end is off the cadence
+  tc.checkpoint_every = 1;
+  tc.eval_every = 1;
+  tc.val_frac = 0.1;
+  struct Files : TrainingObserver {
+    std::set<std::string> listed;
+    int events = 0, last_kept = 0;
+    void on_checkpoint(const CheckpointEvent& e) override {
+      ++events;
+      for (const std::string& r : e.removed) listed.erase(r);
+      listed.insert(e.path);
+      last_kept = e.kept;
+    }
+  } observer;
+  const std::filesystem::path dir = temp_path("bounded");
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "tiny.csm").string();
+  Trainer trainer(tiny_model(), tc, v);
+  trainer.set_keep_checkpoints(true);
+  const EncodedText all = encode_text(v, text);
+  const EncodedText val = encode_text(v, text.substr(0, text.size() / 10));
+  trainer.run(all, val, &observer, nullptr, path);
+  EXPECT_EQ(observer.events, 41);
+  std::set<std::string> on_disk;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    on_disk.insert(entry.path().string());
+  EXPECT_EQ(on_disk, observer.listed);  // the list names exactly the files left
+  // 3 last (the output among them) + best + log-spaced 1, 2, 4, 8, 16, 32: at most 10, not 41.
+  EXPECT_LE(on_disk.size(), 10u);
+  EXPECT_GE(on_disk.size(), 7u);
+  EXPECT_EQ(observer.last_kept, static_cast<int>(on_disk.size()));
+  for (int64_t it : {1, 2, 4, 8, 16, 32, 39, 40})
+    EXPECT_TRUE(on_disk.count(checkpoint_file_path(path, it))) << it;
+  EXPECT_TRUE(on_disk.count(path));
+  EXPECT_EQ(load_model_file(path).progress.iteration, 41);
 }
 
 }  // namespace
