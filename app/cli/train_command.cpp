@@ -55,6 +55,7 @@ struct TrainArgs {
   std::vector<std::string> watch;
   std::string watch_text;
   int64_t watch_every = kDefaultWatchEvery;
+  bool keep_checkpoints = false;
 };
 
 // "1:37 tanh-cell r=+0.823 auc=0.951", or "none" when no neuron has a finite r.
@@ -88,7 +89,10 @@ class CliObserver : public TrainingObserver {
                   "\n----");
   }
   void on_checkpoint(const CheckpointEvent& e) override {
-    line_.message("iter " + std::to_string(e.iteration) + ": saved " + e.path);
+    std::string text = "iter " + std::to_string(e.iteration) + ": saved " + e.path;
+    for (const std::string& removed : e.removed) text += ", removed " + removed;
+    if (e.kept > 0) text += " (" + std::to_string(e.kept) + " kept)";
+    line_.message(text);
   }
   void on_message(const std::string& m) override { line_.message(m); }
   void on_watch(const WatchEvent& e) override {
@@ -302,6 +306,7 @@ void run_train(const TrainArgs& a_in, const CLI::App& sub) {
     trainer = std::make_unique<Trainer>(resumed, train);
   }
   trainer->set_corpus(absolute_paths(copts.paths), copts.glob);
+  trainer->set_keep_checkpoints(a.keep_checkpoints);  // the default CheckpointRetention
   if (!a.watch.empty()) {
     trainer->set_watch(make_watch(a, watch_text, corpus, trainer->vocabulary()), a.watch_every);
   }
@@ -398,6 +403,10 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--checkpoint-every", a->train.checkpoint_every,
                   "Write --out every N iterations (0: at the end)")
       ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--keep-checkpoints", a->keep_checkpoints,
+                "Also keep per-iteration checkpoints next to --out (OUT.iterN.csm), a bounded "
+                "set: the last 3, the best validation loss, and those at checkpoint-every x 1, "
+                "2, 4, 8, ... iterations; the others are deleted as training goes");
   sub->add_option("--sample-every", a->train.sample_every,
                   "Print a sample every N iterations (0: never)")
       ->check(CLI::NonNegativeNumber);

@@ -1,5 +1,5 @@
 // TrainingForm: the training pane's configuration widgets — corpus, architecture, optimisation,
-// intervals, output file, a preset chooser — and before starting the parameter count, a memory
+// intervals, watched detectors, output file, a preset chooser (applied when chosen) — and before starting the parameter count, a memory
 // estimate and a measured time per epoch (a few steps on synthetic ids on the global thread
 // pool, debounced, stale runs cancelled). Values, presets and the request: training_settings.h;
 // the arithmetic: training_estimates.h.
@@ -58,6 +58,8 @@ class TrainingForm : public QWidget {
   QSpinBox* layersSpin() const { return layersSpin_; }
   QSpinBox* hiddenSpin() const { return hiddenSpin_; }
   QLineEdit* outputEdit() const { return outputEdit_; }
+  QLineEdit* watchEdit() const { return watchEdit_; }
+  QSpinBox* watchEverySpin() const { return watchEverySpin_; }
 
  signals:
   void changed();
@@ -108,6 +110,8 @@ class TrainingForm : public QWidget {
   QSpinBox* checkpointSpin_ = nullptr;
   QDoubleSpinBox* temperatureSpin_ = nullptr;
   QLineEdit* outputEdit_ = nullptr;
+  QLineEdit* watchEdit_ = nullptr;
+  QSpinBox* watchEverySpin_ = nullptr;
   QLabel* parameterLabel_ = nullptr;
   QLabel* memoryLabel_ = nullptr;
   QLabel* timeLabel_ = nullptr;

@@ -18,12 +18,14 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QThread>
 #include <QVBoxLayout>
 #include <cmath>
 
 #include "training_plots.h"
+#include "watch_plot.h"
 
 namespace {
 
@@ -54,21 +56,30 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   connect(pauseButton_, &QPushButton::clicked, this, &TrainingPane::pause);
   connect(resumeButton_, &QPushButton::clicked, this, &TrainingPane::resume);
   connect(stopButton_, &QPushButton::clicked, this, &TrainingPane::stop);
-  auto* buttons = new QGridLayout;
+  // The buttons sit under the form's scroll area, never inside it: always visible.
+  auto* buttonBar = new QWidget;
+  buttonBar->setObjectName(QStringLiteral("trainingButtonBar"));
+  auto* buttons = new QGridLayout(buttonBar);
+  buttons->setContentsMargins(0, 0, 0, 0);
   buttons->addWidget(startButton_, 0, 0);
-  buttons->addWidget(resumeFileButton_, 0, 1);
-  buttons->addWidget(pauseButton_, 1, 0);
+  buttons->addWidget(pauseButton_, 0, 1);
+  buttons->addWidget(stopButton_, 0, 2);
   buttons->addWidget(resumeButton_, 1, 1);
-  buttons->addWidget(stopButton_, 2, 0, 1, 2);
+  buttons->addWidget(resumeFileButton_, 1, 0);
 
-  auto* formPage = new QWidget;
-  auto* formLayout = new QVBoxLayout(formPage);
-  formLayout->addWidget(form_);
-  formLayout->addLayout(buttons);
   auto* formScroll = new QScrollArea;
-  formScroll->setWidget(formPage);
+  formScroll->setObjectName(QStringLiteral("trainingFormScroll"));
+  formScroll->setWidget(form_);
   formScroll->setWidgetResizable(true);
-  formScroll->setMinimumWidth(formPage->sizeHint().width() + 20);
+  formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // scrolls one way only
+  formScroll->setFrameShape(QFrame::NoFrame);
+  formScroll->setMinimumWidth(form_->minimumSizeHint().width() +
+                              formScroll->verticalScrollBar()->sizeHint().width() + 4);
+  auto* left = new QWidget;
+  auto* leftLayout = new QVBoxLayout(left);
+  leftLayout->setContentsMargins(0, 0, 0, 0);
+  leftLayout->addWidget(formScroll, 1);
+  leftLayout->addWidget(buttonBar);
 
   progressBar_ = new QProgressBar;
   progressBar_->setObjectName(QStringLiteral("progressBar"));
@@ -122,13 +133,20 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   rightLayout->addWidget(new QLabel(tr("Samples")));
   rightLayout->addWidget(sampleList_, 2);
   rightLayout->addWidget(sampleView_, 3);
-  rightLayout->addWidget(new QLabel(tr("Checkpoints")));
+  checkpointLabel_ = new QLabel(tr("Checkpoints"));
+  checkpointLabel_->setObjectName(QStringLiteral("checkpointLabel"));
+  checkpointLabel_->setWordWrap(true);
+  checkpointLabel_->setToolTip(tr("Kept: the last 3, the one with the best validation loss, and "
+                                  "those at 1, 2, 4, 8, … × “Checkpoint every” iterations; the "
+                                  "others are deleted as training goes. The final model is the "
+                                  "output file itself."));
+  rightLayout->addWidget(checkpointLabel_);
   rightLayout->addWidget(checkpointList_, 1);
   rightLayout->addWidget(openCheckpointButton_);
   rightLayout->addWidget(resumeCheckpointButton_);
 
   auto* splitter = new QSplitter;
-  splitter->addWidget(formScroll);
+  splitter->addWidget(left);
   splitter->addWidget(center);
   splitter->addWidget(right);
   splitter->setStretchFactor(1, 3);
@@ -151,6 +169,8 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   });
   connect(worker_, &TrainingWorker::sample, this, &TrainingPane::onSample);
   connect(worker_, &TrainingWorker::checkpoint, this, &TrainingPane::onCheckpoint);
+  connect(worker_, &TrainingWorker::watch, plots_, &TrainingPlots::addWatch);
+  connect(plots_->watchPlot(), &WatchPlot::pointClicked, this, &TrainingPane::exploreWatchPoint);
   connect(worker_, &TrainingWorker::paused, this, [this](qint64 iteration) {
     if (state_ != State::kPausing) return;
     lastIteration_ = iteration;
@@ -203,7 +223,10 @@ void TrainingPane::launch(TrainingRequest request) {
   sampleView_->clear();
   // A resumed run keeps the list (onCorpusLoaded drops the checkpoints it will overwrite).
   if (request.resumePath.empty()) checkpointList_->clear();
+  updateCheckpointLabel();
   lastIteration_ = 0;
+  lastEpoch_ = 0.0;
+  lastLoss_ = std::nan("");
   lastValLoss_ = std::nan("");
   progressBar_->setRange(0, 0);  // busy while the corpus loads
   worker_->prepare();
@@ -257,6 +280,7 @@ void TrainingPane::onCorpusLoaded(const TrainingCorpusInfo& info) {
     if (checkpointList_->item(row)->data(kIterationRole).toLongLong() > info.startIteration)
       delete checkpointList_->takeItem(row);
   }
+  updateCheckpointLabel();
   progressBar_->setRange(0, 1000);
   progressBar_->setValue(0);
   const cellscope::ModelConfig& m = info.model;
@@ -272,6 +296,8 @@ void TrainingPane::onCorpusLoaded(const TrainingCorpusInfo& info) {
 void TrainingPane::onIterations(const TrainingIterations& events) {
   if (events.iterations.empty()) return;
   lastIteration_ = events.lastIteration();
+  lastEpoch_ = events.epoch;
+  lastLoss_ = events.losses.back();
   plots_->addIterations(events);
   progressBar_->setTextVisible(events.progress < 0);  // "no stop condition" when unknown
   if (events.progress >= 0) progressBar_->setValue(static_cast<int>(events.progress * 1000));
@@ -298,24 +324,69 @@ void TrainingPane::onSample(const TrainingSample& event) {
 }
 
 void TrainingPane::onCheckpoint(const TrainingCheckpoint& event) {
-  auto* item = new QListWidgetItem(tr("%1 · iteration %2 · val %3")
+  const auto removeRowsOf = [this](const QString& path) {
+    for (int row = checkpointList_->count() - 1; row >= 0; --row) {
+      if (checkpointList_->item(row)->data(kPathRole).toString() == path)
+        delete checkpointList_->takeItem(row);
+    }
+  };
+  for (const QString& removed : event.removed) removeRowsOf(QFileInfo(removed).absoluteFilePath());
+  const QString path = QFileInfo(event.path).absoluteFilePath();
+  removeRowsOf(path);  // the file was written again
+  auto* item = new QListWidgetItem(tr("%1 · iteration %2 · val %3%4")
                                        .arg(QFileInfo(event.path).fileName())
                                        .arg(event.iteration)
-                                       .arg(lossText(event.valLoss)));
-  const QString path = QFileInfo(event.path).absoluteFilePath();
-  for (int row = checkpointList_->count() - 1; row >= 0; --row) {
-    if (checkpointList_->item(row)->data(kPathRole).toString() == path)
-      delete checkpointList_->takeItem(row);  // the file was written again
-  }
+                                       .arg(lossText(event.valLoss))
+                                       .arg(event.final ? tr(" · final") : QString()));
   item->setData(kPathRole, path);
   item->setData(kIterationRole, event.iteration);
   item->setToolTip(event.path);
   checkpointList_->addItem(item);
+  updateCheckpointLabel();
+}
+
+void TrainingPane::updateCheckpointLabel() {
+  const int kept = checkpointList_->count();
+  checkpointLabel_->setText(kept == 0 ? tr("Checkpoints")
+                                      : tr("Checkpoints: %n kept (the last 3, the best "
+                                           "validation, log-spaced)",
+                                           nullptr, kept));
+}
+
+QString TrainingPane::checkpointAtOrBefore(qint64 iteration) const {
+  QString best;
+  qint64 bestIteration = -1;
+  for (int row = 0; row < checkpointList_->count(); ++row) {
+    const qint64 it = checkpointList_->item(row)->data(kIterationRole).toLongLong();
+    if (it <= iteration && it > bestIteration) {
+      bestIteration = it;
+      best = checkpointList_->item(row)->data(kPathRole).toString();
+    }
+  }
+  return best;
+}
+
+void TrainingPane::exploreWatchPoint(const cellscope::WatchRecord& record) {
+  const QString path = checkpointAtOrBefore(record.iteration);
+  if (path.isEmpty()) {
+    showStatus(tr("No checkpoint kept at or before iteration %1 yet: it is written every "
+                  "%2 iterations.")
+                   .arg(record.iteration)
+                   .arg(form_->settings().checkpointEvery));
+    return;
+  }
+  emit exploreCheckpoint(path, record.layer, record.neuron,
+                         QString::fromStdString(record.quantity));
 }
 
 void TrainingPane::onFinished(const TrainingFinished& result) {
   setState(State::kIdle);
   progressBar_->setRange(0, 1000);
+  // No ETA once stopped: what the run reached, and that it has stopped.
+  progressLabel_->setText(tr("Stopped at epoch %1 · iteration %2 · loss %3 · val %4")
+                              .arg(lastEpoch_, 0, 'f', 2)
+                              .arg(QLocale().toString(lastIteration_))
+                              .arg(lossText(lastLoss_), lossText(lastValLoss_)));
   if (result.ok) {
     showStatus(tr("Finished at iteration %1 (%2), validation loss %3")
                    .arg(result.iterations)

@@ -1,8 +1,9 @@
-// TrainingPane: the "Train" tab. A TrainingForm on the left; Start, Pause, Resume, Stop and
-// "Resume from file…"; a progress bar with epoch, iteration, chars/s and ETA; the live
-// TrainingPlots; the sample timeline (click a sample to read it; double-click or Enter:
-// sampleActivated, to explore it) and the checkpoints list ("Open in Model tab", "Resume from
-// this checkpoint": each its own per-iteration file). Training runs on the pane's own QThread.
+// TrainingPane: the "Train" tab. A TrainingForm on the left (it scrolls) over a button bar
+// that never scrolls (Start, Pause, Resume, Stop, "Resume from file…"); a progress bar with
+// epoch, iteration, chars/s and ETA; the live TrainingPlots; the sample timeline (double-click
+// or Enter: sampleActivated) and the checkpoints list (a bounded set, checkpoint_retention.h,
+// and the output itself); a click on a watch point asks to explore a checkpoint. Training runs
+// on the pane's own QThread.
 #pragma once
 
 #include <QString>
@@ -59,6 +60,9 @@ class TrainingPane : public QWidget {
   QListWidget* sampleList() const { return sampleList_; }
   QPlainTextEdit* sampleView() const { return sampleView_; }
   QListWidget* checkpointList() const { return checkpointList_; }
+  QLabel* checkpointLabel() const { return checkpointLabel_; }
+  // The path of the listed checkpoint with the largest iteration <= `iteration` ("" if none).
+  QString checkpointAtOrBefore(qint64 iteration) const;
   QPushButton* openCheckpointButton() const { return openCheckpointButton_; }
   QPushButton* resumeCheckpointButton() const { return resumeCheckpointButton_; }
 
@@ -68,11 +72,18 @@ class TrainingPane : public QWidget {
   void sampleActivated(qint64 iteration, const QString& text);
   void finished(const TrainingFinished& result);
   void errorOccurred(const QString& message);
+  // A click on a point of the watch plot: explore the kept checkpoint at or before that
+  // measurement's iteration (`modelPath`, absolute), coloured by its best neuron (layer and
+  // neuron from 0; quantity as to_string(Quantity): "tanh-cell", "hidden", ...).
+  void exploreCheckpoint(const QString& modelPath, int layer, int neuron,
+                         const QString& quantity);
 
  private:
   void launch(TrainingRequest request);
   void chooseResumeFile();
   void updateCheckpointButtons();
+  void updateCheckpointLabel();
+  void exploreWatchPoint(const cellscope::WatchRecord& record);
   void setState(State state);
   void onCorpusLoaded(const TrainingCorpusInfo& info);
   void onIterations(const TrainingIterations& events);
@@ -84,6 +95,8 @@ class TrainingPane : public QWidget {
   State state_ = State::kIdle;
   qint64 lastIteration_ = 0;
   double lastValLoss_ = 0.0;
+  double lastEpoch_ = 0.0;
+  double lastLoss_ = 0.0;
   TrainingForm* form_ = nullptr;
   TrainingPlots* plots_ = nullptr;
   QPushButton* startButton_ = nullptr;
@@ -97,6 +110,7 @@ class TrainingPane : public QWidget {
   QListWidget* sampleList_ = nullptr;
   QPlainTextEdit* sampleView_ = nullptr;
   QListWidget* checkpointList_ = nullptr;
+  QLabel* checkpointLabel_ = nullptr;
   QPushButton* openCheckpointButton_ = nullptr;
   QPushButton* resumeCheckpointButton_ = nullptr;
   QThread* thread_ = nullptr;

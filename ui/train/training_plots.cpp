@@ -14,6 +14,29 @@
 #include <cmath>
 
 #include "common/plot_palette.h"
+#include "watch_plot.h"
+
+class LogStepTicker : public QCPAxisTickerLog {
+ protected:
+  QVector<double> createTickVector(double, const QCPRange& range) override {
+    QVector<double> ticks;
+    const double lo = std::max(range.lower, 1e-300), hi = range.upper;
+    if (!(hi > lo)) return ticks;
+    const bool decadesOnly = std::log10(hi / lo) > 2.0;
+    for (int e = static_cast<int>(std::floor(std::log10(lo))) - 1;
+         e <= static_cast<int>(std::ceil(std::log10(hi))) + 1; ++e) {
+      for (double m : {1.0, 2.0, 5.0}) {
+        if (decadesOnly && m != 1.0) continue;
+        ticks.push_back(m * std::pow(10.0, e));
+      }
+    }
+    return ticks;
+  }
+  QString getTickLabel(double tick, const QLocale&, QChar, int) override {
+    return QString::number(tick, 'g', 3);
+  }
+  int getSubTickCount(double) override { return 0; }
+};
 
 namespace {
 
@@ -23,7 +46,7 @@ QCustomPlot* makePlot(const QString& xLabel, const QString& yLabel) {
   plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot->xAxis->setLabel(xLabel);
   plot->yAxis->setLabel(yLabel);
-  plot->legend->setVisible(true);
+  plot->legend->setVisible(false);  // shown once a graph has a name and data (legendFollows)
   QFont font = plot->legend->font();
   font.setPointSizeF(font.pointSizeF() * 0.85);
   plot->legend->setFont(font);
@@ -74,9 +97,13 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
   flowPlot_ = makePlot(tr("steps back in the BPTT window"), tr("||dL/dh_t||"));
   flowPlot_->setObjectName(QStringLiteral("flowPlot"));
   flowPlot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
-  flowPlot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-  flowPlot_->yAxis->setNumberFormat(QStringLiteral("eb"));
-  flowPlot_->yAxis->setNumberPrecision(0);
+  flowPlot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new LogStepTicker));
+  flowPlot_->setToolTip(tr("Gradient flow at the last iteration: how much of the loss's "
+                           "gradient reaches each step back through the BPTT window, per layer. "
+                           "A steep fall is the vanishing gradient."));
+
+  watchPlot_ = new WatchPlot;
+  watchPlot_->setObjectName(QStringLiteral("watchPlotWidget"));
 
   clipLabel_ = new QLabel;
   clipLabel_->setObjectName(QStringLiteral("clipLabel"));
@@ -84,7 +111,10 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(axisRow);
-  layout->addWidget(lossPlot_, 3);
+  auto* lossRow = new QHBoxLayout;
+  lossRow->addWidget(lossPlot_, 3);
+  lossRow->addWidget(watchPlot_, 2);
+  layout->addLayout(lossRow, 3);
   layout->addWidget(gradPlot_, 2);
   layout->addWidget(ratePlot_, 2);
   layout->addWidget(clipLabel_);
@@ -175,6 +205,7 @@ void TrainingPlots::clear() {
   points_.clear();
   valPoints_.clear();
   flowPlot_->clearGraphs();
+  watchPlot_->clear();
   hasEma_ = false;
   clipLabel_->setText(tr("Clipped: 0 iterations"));
   scheduleReplot();
@@ -207,7 +238,7 @@ void TrainingPlots::addIterations(const TrainingIterations& events) {
     while (flowPlot_->graphCount() > layers) flowPlot_->removeGraph(flowPlot_->graphCount() - 1);
     while (flowPlot_->graphCount() < layers) {
       const int l = flowPlot_->graphCount();
-      addGraph(flowPlot_, tr("layer %1").arg(l + 1), colors[l % 4], 2.0);
+      addGraph(flowPlot_, tr("layer %1").arg(l), colors[l % 4], 2.0);  // from 0, as neuron ids
     }
     for (int l = 0; l < layers; ++l) {
       const std::vector<double>& norms = events.dhNorms[static_cast<std::size_t>(l)];
@@ -236,6 +267,10 @@ void TrainingPlots::addValidation(const TrainingValidation& event) {
   scheduleReplot();
 }
 
+void TrainingPlots::addWatch(const TrainingWatch& event) {
+  watchPlot_->addWatch(event);
+}
+
 void TrainingPlots::scheduleReplot() {
   if (!replotTimer_->isActive()) replotTimer_->start();
 }
@@ -243,6 +278,17 @@ void TrainingPlots::scheduleReplot() {
 void TrainingPlots::replot() {
   for (QCustomPlot* plot : {lossPlot_, gradPlot_, ratePlot_, flowPlot_}) {
     if (!plot->property("manualRange").toBool()) plot->rescaleAxes();
+    bool hasData = false;
+    for (int i = 0; i < plot->graphCount(); ++i) hasData |= !plot->graph(i)->data()->isEmpty();
+    plot->legend->setVisible(hasData);  // no empty legend box before training
+    if (plot == flowPlot_ && hasData && !plot->property("manualRange").toBool()) {
+      // At least a factor of 6.25 around the data: 1-2-5 ticks then always show two labels.
+      const QCPRange r = plot->yAxis->range();
+      if (r.lower > 0 && r.upper / r.lower < 6.25) {
+        const double mid = std::sqrt(r.lower * r.upper);
+        plot->yAxis->setRange(mid / 2.5, mid * 2.5);
+      }
+    }
     if (plot == ratePlot_ && !plot->property("manualRange").toBool()) {
       // Rates are positive and often constant (a learning rate before decay): from 0 to a bit
       // above the largest value, rather than QCustomPlot's ±1 around a constant.

@@ -1,7 +1,8 @@
 // TrainingPlots: the live QCustomPlot charts of a training run — loss (raw, an exponential
 // moving average, and validation), the gradient norm before clipping, the learning rate and
 // throughput (chars/s), and the gradient flow: ||dL/dh|| against steps back through the BPTT
-// window at the last iteration, one graph per layer. The x axis is a choice (iterations, epochs,
+// window at the last iteration, one graph per layer (a log axis whose ticks are 1-2-5 steps or
+// decades, each label distinct); beside the loss, the WatchPlot (neurons emerging). The x axis is a choice (iterations, epochs,
 // wall time; every point keeps all three); replots are coalesced by a timer (≤ 25/s).
 #pragma once
 
@@ -15,6 +16,11 @@ class QCustomPlot;
 class QCPGraph;
 class QLabel;
 class QTimer;
+class WatchPlot;
+
+// The gradient-flow plot's log ticks: decades when the range spans more than two of them,
+// else 1, 2, 5 × 10^k; labels short and distinct ("0.02", "0.05", "1e-05").
+class LogStepTicker;
 
 class TrainingPlots : public QWidget {
   Q_OBJECT
@@ -30,6 +36,7 @@ class TrainingPlots : public QWidget {
   void clear();
   void addIterations(const TrainingIterations& events);
   void addValidation(const TrainingValidation& event);
+  void addWatch(const TrainingWatch& event);
   void setXAxis(XAxis axis);  // re-plots every point kept
   XAxis xAxis() const { return axis_; }
 
@@ -37,6 +44,7 @@ class TrainingPlots : public QWidget {
   QCustomPlot* gradPlot() const { return gradPlot_; }
   QCustomPlot* ratePlot() const { return ratePlot_; }
   QCustomPlot* flowPlot() const { return flowPlot_; }
+  WatchPlot* watchPlot() const { return watchPlot_; }
   QComboBox* xAxisCombo() const { return xAxisCombo_; }
   QCPGraph* rawLossGraph() const;
   QCPGraph* smoothLossGraph() const;
@@ -69,6 +77,7 @@ class TrainingPlots : public QWidget {
   QCustomPlot* gradPlot_ = nullptr;
   QCustomPlot* ratePlot_ = nullptr;
   QCustomPlot* flowPlot_ = nullptr;
+  WatchPlot* watchPlot_ = nullptr;
   QLabel* clipLabel_ = nullptr;
   QTimer* replotTimer_ = nullptr;
   double ema_ = 0.0;

@@ -5,6 +5,20 @@
 #include <QDir>
 #include <QSettings>
 
+QStringList parseWatchList(const QString& text) {
+  QStringList out;
+  const QStringList parts = text.split(QLatin1Char(','));
+  for (int i = 0; i < parts.size(); ++i) {
+    const QString part = parts[i].trimmed();
+    if (part.startsWith(QStringLiteral("regex:"))) {
+      out << parts.mid(i).join(QLatin1Char(',')).trimmed();
+      break;
+    }
+    if (!part.isEmpty()) out << part;
+  }
+  return out;
+}
+
 TrainingSettings readTrainingSettings(const QSettings& s) {
   const TrainingSettings d;
   TrainingSettings v;
@@ -32,6 +46,8 @@ TrainingSettings readTrainingSettings(const QSettings& s) {
   v.checkpointEvery = get("checkpointEvery", d.checkpointEvery).toInt();
   v.sampleTemperature = get("sampleTemperature", d.sampleTemperature).toDouble();
   v.outputPath = get("outputPath", d.outputPath).toString();
+  v.watchDetectors = get("watchDetectors", d.watchDetectors).toStringList();
+  v.watchEvery = get("watchEvery", d.watchEvery).toInt();
   return v;
 }
 
@@ -58,6 +74,8 @@ void writeTrainingSettings(QSettings& s, const TrainingSettings& v) {
   s.setValue(QStringLiteral("checkpointEvery"), v.checkpointEvery);
   s.setValue(QStringLiteral("sampleTemperature"), v.sampleTemperature);
   s.setValue(QStringLiteral("outputPath"), v.outputPath);
+  s.setValue(QStringLiteral("watchDetectors"), v.watchDetectors);
+  s.setValue(QStringLiteral("watchEvery"), v.watchEvery);
   s.endGroup();
 }
 
@@ -116,5 +134,9 @@ TrainingRequest trainingRequest(const TrainingSettings& v, int vocabSize) {
   t.checkpoint_every = v.checkpointEvery;
   t.sample_temperature = v.sampleTemperature;
   r.outputPath = v.outputPath.toStdString();
+  for (const QString& detector : v.watchDetectors) {
+    if (!detector.trimmed().isEmpty()) r.watchDetectors.push_back(detector.trimmed().toStdString());
+  }
+  r.watchEvery = v.watchEvery;
   return r;
 }

@@ -32,7 +32,16 @@ struct TrainingSettings {
   int checkpointEvery = 500;
   double sampleTemperature = 0.8;
   QString outputPath;
+  // Watch neurons emerge (engine/watch.h): detectors measured on the first 20,000 characters of
+  // the validation split every watchEvery iterations; none: off.
+  QStringList watchDetectors = {QStringLiteral("url"), QStringLiteral("double-quote"),
+                                QStringLiteral("if-condition")};
+  int watchEvery = 250;  // cellscope::kDefaultWatchEvery
 };
+
+// "url, double-quote, regex:a,b" → {"url", "double-quote", "regex:a,b"}: comma-separated, a
+// regex: entry takes the rest of the text (commas included), as the CLI's --watch does.
+QStringList parseWatchList(const QString& text);
 
 // Under the "training/" group of `settings`.
 TrainingSettings readTrainingSettings(const QSettings& settings);

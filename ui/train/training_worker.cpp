@@ -15,6 +15,7 @@
 #include "corpus.h"
 #include "error.h"
 #include "trainer.h"
+#include "watch.h"
 
 class TrainingWorker::Observer : public cellscope::TrainingObserver {
  public:
@@ -51,7 +52,15 @@ class TrainingWorker::Observer : public cellscope::TrainingObserver {
   }
   void on_checkpoint(const cellscope::CheckpointEvent& ev) override {
     flush();
-    emit worker_.checkpoint({QString::fromStdString(ev.path), ev.iteration, ev.val_loss});
+    TrainingCheckpoint event{QString::fromStdString(ev.path), ev.iteration, ev.val_loss};
+    for (const std::string& path : ev.removed) event.removed << QString::fromStdString(path);
+    event.kept = ev.kept;
+    event.final = ev.final;
+    emit worker_.checkpoint(event);
+  }
+  void on_watch(const cellscope::WatchEvent& ev) override {
+    flush();
+    emit worker_.watch({ev.iteration, ev.seconds, ev.watch_seconds, ev.records});
   }
   void on_message(const std::string& message) override {
     flush();
@@ -124,6 +133,7 @@ TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {
   qRegisterMetaType<TrainingSample>();
   qRegisterMetaType<TrainingCheckpoint>();
   qRegisterMetaType<TrainingFinished>();
+  qRegisterMetaType<TrainingWatch>();
 }
 
 TrainingWorker::~TrainingWorker() = default;
@@ -193,7 +203,17 @@ void TrainingWorker::train(const TrainingRequest& request) {
     }
     trainer->set_corpus(cellscope::absolute_paths(options.paths), options.glob);
     trainer->set_report_dh_norms(true);
-    trainer->set_keep_checkpoints(true);  // every checkpoint in the list can be resumed
+    trainer->set_keep_checkpoints(true);  // a bounded set (checkpoint_retention.h), each resumable
+    std::vector<std::string> constantDetectors;
+    if (!request.watchDetectors.empty()) {
+      const cellscope::EncodedText& probe = corpus.val.size() >= 2 ? corpus.val : corpus.train;
+      auto watch = std::make_shared<const cellscope::NeuronWatch>(
+          request.watchDetectors,
+          cellscope::decode_prefix(probe, trainer->vocabulary(), cellscope::kDefaultWatchChars),
+          trainer->vocabulary());
+      constantDetectors = watch->constant_detectors();
+      trainer->set_watch(std::move(watch), request.watchEvery);
+    }
 
     TrainingCorpusInfo info;
     info.files = static_cast<int>(corpus.files.size());
@@ -205,7 +225,14 @@ void TrainingWorker::train(const TrainingRequest& request) {
     info.model = trainer->model().config();
     info.train = trainer->train_config();
     emit corpusLoaded(info);
-    emit status(tr("Training…"));
+    if (constantDetectors.empty()) {
+      emit status(tr("Training…"));
+    } else {
+      QStringList names;
+      for (const std::string& d : constantDetectors) names << QString::fromStdString(d);
+      emit status(tr("Training… (not watched: %1 never or always on in the probe text)")
+                      .arg(names.join(QStringLiteral(", "))));
+    }
 
     Observer observer(*this);
     const cellscope::TrainResult run =

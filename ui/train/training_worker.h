@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config.h"
+#include "watch_record.h"
 
 struct TrainingRequest {
   std::vector<std::string> corpusPaths;  // files or folders
@@ -24,6 +25,11 @@ struct TrainingRequest {
   cellscope::TrainConfig train;
   std::string outputPath;  // checkpoints and the final model
   std::string resumePath;  // non-empty: continue from this model file
+  // Watch neurons emerge: these detectors, every watchEvery iterations (also at the start and
+  // the end), on the first kDefaultWatchChars of the validation split (the training text when
+  // there is none). Empty: no watch.
+  std::vector<std::string> watchDetectors;
+  int64_t watchEvery = 250;
 };
 
 struct TrainingCorpusInfo {
@@ -76,6 +82,18 @@ struct TrainingCheckpoint {
   QString path;
   qint64 iteration = 0;
   double valLoss = 0.0;  // NaN when none yet
+  QStringList removed;   // files the retention policy deleted when this one was written
+  int kept = 0;          // files of this run now kept (the output included at the end)
+  bool final = false;    // the end of the run: `path` is the output itself
+};
+
+// One watch measurement: the best neuron per watched detector at `iteration` (layer and neuron
+// -1, r NaN when the detector is constant on the probe text).
+struct TrainingWatch {
+  qint64 iteration = 0;
+  double seconds = 0.0;
+  double watchSeconds = 0.0;
+  std::vector<cellscope::WatchRecord> records;
 };
 
 struct TrainingFinished {
@@ -101,6 +119,7 @@ Q_DECLARE_METATYPE(TrainingValidation)
 Q_DECLARE_METATYPE(TrainingSample)
 Q_DECLARE_METATYPE(TrainingCheckpoint)
 Q_DECLARE_METATYPE(TrainingFinished)
+Q_DECLARE_METATYPE(TrainingWatch)
 
 class TrainingWorker : public QObject {
   Q_OBJECT
@@ -129,6 +148,7 @@ class TrainingWorker : public QObject {
   void validation(const TrainingValidation& event);
   void sample(const TrainingSample& event);
   void checkpoint(const TrainingCheckpoint& event);
+  void watch(const TrainingWatch& event);
   void paused(qint64 iteration);  // the run is now waiting (after the last event delivered)
   void finished(const TrainingFinished& result);
 

@@ -144,11 +144,16 @@ TEST(TrainingPane, KeepsEveryCheckpointAndResumesFromOne) {
   pane.stop();
   ASSERT_TRUE(finished.wait(kWaitMs));
 
-  // One distinct, loadable file per entry, at the entry's iteration.
+  // One distinct, loadable file per entry, at the entry's iteration; the last is the output.
   QStringList paths;
-  for (int row = 0; row < pane.checkpointList()->count(); ++row) {
+  const int rows = pane.checkpointList()->count();
+  for (int row = 0; row < rows; ++row) {
     const QString path = pane.checkpointList()->item(row)->data(Qt::UserRole).toString();
-    EXPECT_TRUE(path.contains(QStringLiteral("tiny.iter"))) << path.toStdString();
+    if (row + 1 < rows) {
+      EXPECT_TRUE(path.contains(QStringLiteral("tiny.iter"))) << path.toStdString();
+    } else {
+      EXPECT_TRUE(path.endsWith(QStringLiteral("/tiny.csm"))) << path.toStdString();
+    }
     EXPECT_FALSE(paths.contains(path));
     paths << path;
     EXPECT_EQ(cellscope::load_model_file(path.toStdString()).progress.iteration,
