@@ -45,6 +45,7 @@ class ModelOverviewPane : public QWidget {
   TrainingRecordBox* trainingRecord() const { return record_; }
   SampleTimeline* sampleTimeline() const { return samples_; }
   WatchTable* watchTable() const { return watch_; }
+  QTabWidget* lowerTabs() const { return lowerTabs_; }
 
  signals:
   // A stored sample was activated (double-click, Enter or Explore): explore it.

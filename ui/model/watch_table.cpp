@@ -4,11 +4,13 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
 #include <exception>
 
+#include "watch_history_plot.h"
 #include "watch_record.h"
 
 WatchTable::WatchTable(QWidget* parent) : QWidget(parent) {
@@ -29,10 +31,18 @@ WatchTable::WatchTable(QWidget* parent) : QWidget(parent) {
   emptyLabel_ = new QLabel(
       tr("No neuron watch recorded (train with --watch url,double-quote,… to record one)."));
   emptyLabel_->setForegroundRole(QPalette::PlaceholderText);
+  plot_ = new WatchHistoryPlot;
+  connect(plot_, &WatchHistoryPlot::pointChosen, this, [this](int index) {
+    table_->selectRow(index);
+    activate(index);
+  });
+  auto* split = new QSplitter(Qt::Horizontal);
+  split->addWidget(plot_);
+  split->addWidget(table_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(emptyLabel_);
-  layout->addWidget(table_, 1);
+  layout->addWidget(split, 1);
   setRecords({});
 }
 
@@ -66,8 +76,10 @@ void WatchTable::setRecords(const std::vector<cellscope::WatchRecord>& records) 
     table_->setItem(row, 5, new QTableWidgetItem(number(r.auc, 3)));
   }
   table_->resizeColumnsToContents();
+  plot_->setRecords(records);
   emptyLabel_->setVisible(records.empty());
   table_->setVisible(!records.empty());
+  plot_->setVisible(!records.empty());
 }
 
 void WatchTable::activate(int row) {

@@ -1,7 +1,8 @@
-// WatchTable: the neuron watch a .csm records when trained with --watch (ModelFile::watch): for
-// each measurement, the iteration, the detector and the neuron that tracked it best then, with
-// its quantity, r and AUC — the moment a neuron starts to track structure. Activating a row
-// emits neuronChosen() so the shell colours the explorer's text by that neuron of this model.
+// WatchTable: the neuron watch a .csm records when trained with --watch (ModelFile::watch): a
+// WatchHistoryPlot (best |r| per detector against the iteration) above a table of every measurement —
+// iteration, detector, the neuron that tracked it best then, its quantity, r and AUC — the
+// moment a neuron starts to track structure. Activating a row or clicking a point emits
+// neuronChosen() so the shell colours the explorer's text by that neuron of this model.
 #pragma once
 
 #include <QWidget>
@@ -11,6 +12,7 @@
 
 class QLabel;
 class QTableWidget;
+class WatchHistoryPlot;
 
 namespace cellscope {
 struct WatchRecord;
@@ -25,6 +27,7 @@ class WatchTable : public QWidget {
   void setRecords(const std::vector<cellscope::WatchRecord>& records);
   int count() const { return static_cast<int>(neurons_.size()); }
   QTableWidget* table() const { return table_; }
+  WatchHistoryPlot* plot() const { return plot_; }
   // Emits neuronChosen() for row `row` when it names a neuron.
   void activate(int row);
 
@@ -33,6 +36,7 @@ class WatchTable : public QWidget {
 
  private:
   QTableWidget* table_ = nullptr;
+  WatchHistoryPlot* plot_ = nullptr;
   QLabel* emptyLabel_ = nullptr;
   std::vector<std::pair<bool, NeuronSelection>> neurons_;  // (names a neuron, which)
 };

@@ -40,9 +40,16 @@ void CaptionBar::setCaption(const QString& title, const QString& caption) {
   caption_ = caption;
   label_->setText(QStringLiteral("<b>%1</b> — %2").arg(title.toHtmlEscaped(),
                                                       caption.toHtmlEscaped()));
-  show();
+  active_ = true;
+  setVisible(pageShown_);
 }
 
 void CaptionBar::dismiss() {
+  active_ = false;
   hide();
+}
+
+void CaptionBar::setPageShown(bool shown) {
+  pageShown_ = shown;
+  setVisible(active_ && shown);
 }

@@ -111,6 +111,9 @@ MainWindow::MainWindow(const QString& modelPath, const QString& textPath, QWidge
   connect(explorerPane_, &ExplorerPane::probingFinished, this, [this] {
     if (explorerPane_->textPath() != exampleTextPath_) captionBar_->dismiss();
   });
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    captionBar_->setPageShown(tabs_->currentWidget() == explorerPane_);
+  });
   auto* central = new QWidget;
   auto* centralLayout = new QVBoxLayout(central);
   centralLayout->setContentsMargins(0, 0, 0, 0);

@@ -17,6 +17,7 @@
 #include "model/model_overview_pane.h"
 #include "model/sample_timeline.h"
 #include "model/training_record.h"
+#include "model/watch_history_plot.h"
 #include "model/watch_table.h"
 #include "shell/examples.h"
 #include "shell/main_window.h"
@@ -134,6 +135,46 @@ TEST(ModelRecord, WatchRecordsAreListedAndChooseTheirNeuron) {
   EXPECT_EQ(neuron.layer, 1);
   EXPECT_EQ(neuron.neuron, 7);
   EXPECT_EQ(neuron.quantity, cellscope::Quantity::kTanhCell);
+}
+
+TEST(ModelRecord, WatchHistoryPlotDrawsOneLinePerDetectorAndMarksANewBestNeuron) {
+  cellscope::ModelFile file = makeTrainedModel(5, 1);
+  const auto record = [](int64_t iteration, const char* detector, int neuron, double r) {
+    cellscope::WatchRecord w;
+    w.iteration = iteration;
+    w.detector = detector;
+    w.layer = 0;
+    w.neuron = neuron;
+    w.quantity = "cell";
+    w.correlation = r;
+    w.auc = 0.9;
+    return w;
+  };
+  file.watch = {record(0, "url", 3, 0.1),          record(0, "double-quote", 5, -0.2),
+                record(250, "url", 3, 0.4),        record(250, "double-quote", 9, -0.5),
+                record(500, "url", 3, 0.7),        record(500, "double-quote", 9, -0.8)};
+  ModelOverviewPane pane;
+  pane.resize(900, 700);
+  pane.setModel(file);
+  pane.show();
+  WatchHistoryPlot* plot = pane.watchTable()->plot();
+  ASSERT_EQ(plot->graphCount(), 2);
+  EXPECT_EQ(plot->graph(0)->name(), QStringLiteral("url"));
+  EXPECT_EQ(plot->graph(0)->dataCount(), 3);
+  EXPECT_DOUBLE_EQ(plot->graph(1)->data()->at(2)->value, 0.8);  // |r|
+  EXPECT_EQ(plot->changes(), std::vector<int>{3});  // double-quote: 0:5 → 0:9 at iteration 250
+  EXPECT_TRUE(plot->describe(3).contains(QStringLiteral("0:9")));
+
+  // A click on a point chooses its neuron.
+  QSignalSpy chosen(&pane, &ModelOverviewPane::watchNeuronChosen);
+  pane.lowerTabs()->setCurrentWidget(pane.watchTable());
+  plot->replot();
+  const QPoint at(static_cast<int>(plot->xAxis->coordToPixel(500.0)),
+                  static_cast<int>(plot->yAxis->coordToPixel(0.8)));
+  EXPECT_EQ(plot->recordAt(at), 5);
+  QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, at);
+  ASSERT_EQ(chosen.count(), 1);
+  EXPECT_EQ(chosen[0][0].value<NeuronSelection>().neuron, 9);
 }
 
 TEST(ModelRecord, TheShellExploresAStoredSample) {

@@ -21,6 +21,7 @@
 #include "checkpoint.h"
 #include "common/activation_text_view.h"
 #include "explore/explorer_pane.h"
+#include "model/model_overview_pane.h"
 #include "shell/caption_bar.h"
 #include "shell/examples.h"
 #include "shell/help_pages.h"
@@ -130,6 +131,11 @@ TEST(ShellExamples, EveryExamplesActionOpensItsModelTextAndNeuronWithItsCaption)
       EXPECT_EQ(window.explorerPane()->view()->highlighted(), static_cast<int>(at));
     }
   }
+  // It shows over the Explore tab only.
+  window.tabs()->setCurrentWidget(window.overviewPane());
+  EXPECT_FALSE(window.captionBar()->isVisible());
+  window.tabs()->setCurrentWidget(window.explorerPane());
+  EXPECT_TRUE(window.captionBar()->isVisible());
   // The caption describes the example's text: another text dismisses it, and so does ×.
   window.captionBar()->closeButton()->click();
   EXPECT_FALSE(window.captionBar()->isVisible());
