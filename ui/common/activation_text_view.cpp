@@ -34,6 +34,7 @@ ActivationTextView::ActivationTextView(QWidget* parent) : QAbstractScrollArea(pa
   QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
   font.setStyleHint(QFont::Monospace);
   setFont(font);
+  defaultPointSize_ = font.pointSizeF() > 0 ? font.pointSizeF() : 10.0;
   viewport()->setMouseTracking(true);
   viewport()->setBackgroundRole(QPalette::Base);
   viewport()->setAutoFillBackground(true);
@@ -55,6 +56,34 @@ QString ActivationTextView::glyph(char32_t cp) {
   if (cp == U'\t') return QStringLiteral("\u2192");
   if (cp < 0x20 || cp == 0x7f) return QStringLiteral("\u00b7");  // other controls: a dot
   return QString::fromUcs4(&cp, 1);
+}
+
+void ActivationTextView::setPointSize(double points) {
+  QFont f = font();
+  f.setPointSizeF(std::clamp(points, kMinPointSize, kMaxPointSize));
+  setFont(f);  // FontChange: new metrics and layout
+  notifyVisible();
+}
+
+double ActivationTextView::pointSize() const {
+  return font().pointSizeF();
+}
+
+void ActivationTextView::zoomIn() {
+  setPointSize(std::max(pointSize() + 1.0, pointSize() * 1.1));
+}
+
+void ActivationTextView::zoomOut() {
+  setPointSize(pointSize() - 1.0);
+}
+
+void ActivationTextView::resetZoom() {
+  setPointSize(defaultPointSize_);
+}
+
+void ActivationTextView::setWhitespaceMarkersVisible(bool visible) {
+  whitespaceMarkers_ = visible;
+  viewport()->update();
 }
 
 void ActivationTextView::setText(const std::u32string& text, const std::vector<float>& values) {
@@ -305,6 +334,7 @@ void ActivationTextView::paintEvent(QPaintEvent* event) {
       QColor ink = background.isValid() ? colormap::textOn(background) : plainText;
       if (!isPlainAscii(cp)) {
         flush();
+        if (!whitespaceMarkers_ && (cp == U'\n' || cp == U'\t')) continue;
         if (cp < 0x20 || cp == 0x7f) ink.setAlphaF(0.8f);  // ↵, → and · a little quieter
         painter.setPen(ink);
         painter.drawText(QRect(x, y, cellWidth_, cellHeight_), Qt::AlignCenter, glyph(cp));

@@ -2,7 +2,9 @@
 // by its value through a colour map (NaN: none); newline and tab are visible glyphs (↵, →) in
 // coloured cells; lines wrap at the viewport. Only visible lines are painted. Hover emits the
 // index; a mouse-selected span (drag, Shift+click, Ctrl+C) and marked ranges are drawn as bars
-// under their cells, so the colours stay visible. Used by the explorer and the generator.
+// under their cells, so the colours stay visible. The font size zooms (zoomIn/zoomOut/resetZoom,
+// kMinPointSize..kMaxPointSize) and the ↵ → markers can be hidden (the cells stay coloured).
+// Used by the explorer and the generator.
 #pragma once
 
 #include <QAbstractScrollArea>
@@ -29,6 +31,14 @@ class ActivationTextView : public QAbstractScrollArea {
   // Replaces the values of [begin, begin + values.size()) (clipped to the text).
   void setValuesAt(int begin, const std::vector<float>& values);
   void clear();
+
+  static constexpr double kMinPointSize = 6.0;
+  static constexpr double kMaxPointSize = 40.0;
+  // The text's point size, clamped to [kMinPointSize, kMaxPointSize]; the grid follows it.
+  void setPointSize(double points);
+  double pointSize() const;
+  double defaultPointSize() const { return defaultPointSize_; }
+  bool whitespaceMarkersVisible() const { return whitespaceMarkers_; }
 
   void setColorMap(const colormap::ColorMap& map);
   const colormap::ColorMap& colorMap() const { return colorMap_; }
@@ -71,6 +81,13 @@ class ActivationTextView : public QAbstractScrollArea {
   // controls).
   static QString label(char32_t cp);
 
+ public slots:
+  void zoomIn();     // +1 point (at least ×1.1)
+  void zoomOut();    // −1 point
+  void resetZoom();  // the system fixed font's size
+  // Newline and tab drawn as ↵ and → (default), or as blank coloured cells.
+  void setWhitespaceMarkersVisible(bool visible);
+
  signals:
   // The character under the mouse changed; -1 when the mouse left the text.
   void characterHovered(int index);
@@ -112,4 +129,6 @@ class ActivationTextView : public QAbstractScrollArea {
   int anchor_ = -1;  // where the mouse selection started
   std::vector<std::pair<int, int>> marks_;
   std::pair<int, int> lastVisible_{-1, -1};
+  double defaultPointSize_ = 10.0;
+  bool whitespaceMarkers_ = true;
 };

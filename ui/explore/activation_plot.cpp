@@ -25,7 +25,7 @@ ActivationPlot::ActivationPlot(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("activationPlot"));
   plot_ = new QCustomPlot;
   plot_->setObjectName(QStringLiteral("activationPlotCustomPlot"));
-  plot_->setMinimumHeight(100);
+  plot_->setMinimumHeight(kMinimumHeight);
   plot_->setInteraction(QCP::iSelectPlottables, false);
   plot_->installEventFilter(this);
 
@@ -45,6 +45,8 @@ ActivationPlot::ActivationPlot(QWidget* parent) : QWidget(parent) {
   plot_->xAxis->setTickLabelFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   plot_->xAxis->grid()->setVisible(false);
   plot_->yAxis->setRange(-1.0, 1.0);
+  plot_->yAxis->ticker()->setTickCount(3);  // labels well apart even at the least height
+  plot_->xAxis->setLabel(tr("character position"));
 
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     const qint64 position = positionAt(event->position().x());
@@ -100,6 +102,19 @@ void ActivationPlot::setRange(double lo, double hi) {
 void ActivationPlot::setTitle(const QString& title) {
   title_->setText(title);
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ActivationPlot::setYLabel(const QString& label) {
+  plot_->yAxis->setLabel(label);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString ActivationPlot::yLabel() const {
+  return plot_->yAxis->label();
+}
+
+QString ActivationPlot::xLabel() const {
+  return plot_->xAxis->label();
 }
 
 QString ActivationPlot::title() const {
@@ -180,6 +195,7 @@ void ActivationPlot::updateXAxis() {
     plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
   }
   characterTicks_ = labelled;
+  plot_->xAxis->setLabel(labelled ? tr("character") : tr("character position"));
 }
 
 // Span rectangles span the whole axis rect vertically; only those meeting the window are made.

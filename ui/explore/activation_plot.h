@@ -35,6 +35,13 @@ class ActivationPlot : public QWidget {
   void setRange(double lo, double hi);
   // A one-line title above the trace, e.g. "layer 1 · neuron 37 · tanh(c)".
   void setTitle(const QString& title);
+  // The y axis title: the quantity shown (e.g. "tanh-cell"). The x axis is titled "character
+  // position" (or "character" while the characters label the ticks).
+  void setYLabel(const QString& label);
+  QString yLabel() const;
+  QString xLabel() const;
+  // The least height that reads: title, three y ticks apart, x ticks and both axis titles.
+  static constexpr int kMinimumHeight = 140;
   // A vertical marker at a character position; -1 for none.
   void setHighlighted(qint64 position);
   // Half-open position spans [first, second) shaded behind the trace (e.g. detector matches).

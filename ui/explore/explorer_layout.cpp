@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -73,16 +74,25 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
   w.heatmap = new NeuronHeatmap;
   w.heatmap->setObjectName(QStringLiteral("explorerHeatmap"));
   w.heatmap->setToolTip(
-      tr("Every neuron of the layer over the visible text; click one to select it"));
+      tr("Every neuron of the layer over the visible text; click one to select it, Ctrl+wheel "
+         "or +/- to zoom"));
+  // The rows keep a readable height: the strip scrolls vertically instead of squeezing them.
+  auto* heatmapScroll = new QScrollArea;
+  heatmapScroll->setObjectName(QStringLiteral("explorerHeatmapScroll"));
+  heatmapScroll->setWidget(w.heatmap);
+  heatmapScroll->setWidgetResizable(true);
+  heatmapScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  heatmapScroll->setFrameShape(QFrame::NoFrame);
+  heatmapScroll->setMinimumHeight(60);
   auto* split = new QSplitter(Qt::Vertical);
   split->setObjectName(QStringLiteral("explorerSplitter"));
   split->addWidget(w.view);
   split->addWidget(w.plot);
-  split->addWidget(w.heatmap);
+  split->addWidget(heatmapScroll);
   split->setStretchFactor(0, 4);
   split->setStretchFactor(1, 1);
   split->setStretchFactor(2, 1);
-  split->setSizes({520, 110, 140});
+  split->setSizes({440, 150, 180});
 
   w.finder = new NeuronFinderPanel;
   w.finder->setObjectName(QStringLiteral("neuronFinder"));

@@ -100,6 +100,7 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
           });
   connect(worker_, &ExplorerWorker::probed, this, &ExplorerPane::onProbed);
   connect(worker_, &ExplorerWorker::hoverReady, this, &ExplorerPane::onHover);
+  connect(worker_, &ExplorerWorker::autoNeuron, this, &ExplorerPane::onAutoNeuron);
   updateLegend();
 }
 
@@ -121,6 +122,9 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
   ui_.finder->setModel(model_);
   const cellscope::ModelConfig& config = model.model;
   ui_.selector->setModel(config);
+  ui_.finder->setQuantity(neuronSelection().quantity);
+  setAutoNeuronPending(true);
+  autoChosen_ = false;
   updateLegend();
   probing_ = false;
   textLoaded_ = false;
@@ -138,6 +142,22 @@ void ExplorerPane::chooseText() {
                                                     tr("Text files (*.txt *.c *.h *.tex *.md);;"
                                                        "All files (*)"));
   if (!path.isEmpty()) openText(path);
+}
+
+void ExplorerPane::zoomTextIn() {
+  ui_.view->zoomIn();
+}
+
+void ExplorerPane::zoomTextOut() {
+  ui_.view->zoomOut();
+}
+
+void ExplorerPane::resetTextZoom() {
+  ui_.view->resetZoom();
+}
+
+void ExplorerPane::setWhitespaceMarkersVisible(bool visible) {
+  ui_.view->setWhitespaceMarkersVisible(visible);
 }
 
 void ExplorerPane::openText(const QString& path) {
@@ -200,7 +220,26 @@ NeuronSelection ExplorerPane::neuronSelection() const {
 }
 
 void ExplorerPane::setNeuronSelection(const NeuronSelection& selection) {
+  if (autoPending_ && selection == neuronSelection()) return;
+  setAutoNeuronPending(false);
   ui_.selector->setSelection(selection);
+}
+
+void ExplorerPane::setAutoNeuronPending(bool pending) {
+  autoPending_ = pending;
+  worker_->setAutoNeuronWanted(pending);
+}
+
+void ExplorerPane::onAutoNeuron(quint64 textId, int layer, int neuron, int quantity,
+                                double variance) {
+  Q_UNUSED(variance);
+  if (textId != textId_ || !autoPending_) return;  // a neuron was named meanwhile: it wins
+  setAutoNeuronPending(false);
+  applyingAuto_ = true;
+  ui_.selector->setSelection(
+      NeuronSelection{layer, neuron, static_cast<cellscope::Quantity>(quantity)});
+  applyingAuto_ = false;
+  autoChosen_ = true;
 }
 
 void ExplorerPane::stepNeuron(int delta) {
@@ -237,6 +276,12 @@ bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void ExplorerPane::selectionChanged() {
+  if (!applyingAuto_) {
+    setAutoNeuronPending(false);  // the user's (or a caller's) choice
+    autoChosen_ = false;
+  }
+  ui_.finder->setQuantity(neuronSelection().quantity);
+  ui_.finder->showNeuron(neuronSelection());
   colouringTimer_.start();
   updateLegend();
   if (neuronSelection().layer != orderLayer_) applyRowOrder();  // that layer's ranked neurons
@@ -283,6 +328,7 @@ void ExplorerPane::updatePlot() {
   } else {
     ui_.plot->setRange(-map.upper(), map.upper());
   }
+  ui_.plot->setYLabel(QString::fromStdString(cellscope::to_string(sel.quantity)));
   ui_.plot->setTitle(tr("layer %1 · neuron %2 · %3")
                       .arg(sel.layer)
                       .arg(sel.neuron)

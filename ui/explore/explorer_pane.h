@@ -62,7 +62,13 @@ class ExplorerPane : public QWidget {
   bool isColoured() const { return coloured_; }
 
   NeuronSelection neuronSelection() const;
+  // An explicit choice (command line, Example, settings, the finder, the user): it always wins
+  // over the automatic neuron, even when it comes before it. Setting the neuron already shown
+  // while the automatic one is pending changes nothing (the shell passes the default through).
   void setNeuronSelection(const NeuronSelection& selection);
+  // True when the shown neuron was picked automatically (the most variable of the layer over the
+  // text's start), which happens once per model for its first text unless a neuron was named.
+  bool neuronChosenAutomatically() const { return autoChosen_; }
   // Steps the neuron (wrapping within the layer) or the layer (clamped).
   void stepNeuron(int delta);
   void stepLayer(int delta);
@@ -82,6 +88,11 @@ class ExplorerPane : public QWidget {
  public slots:
   // Asks for a file with QFileDialog, then openText().
   void chooseText();
+  // View menu (ui/shell connects them): the text's font size and its ↵ → markers.
+  void zoomTextIn();
+  void zoomTextOut();
+  void resetTextZoom();
+  void setWhitespaceMarkersVisible(bool visible);
 
  signals:
   // The probe pass over the current text ended (successfully or not).
@@ -107,6 +118,8 @@ class ExplorerPane : public QWidget {
   void onProbed(const ExplorerProbeSummary& summary);
   void onHover(const ExplorerHover& hover);
   void onMatrix(const ExplorerMatrix& matrix);
+  void onAutoNeuron(quint64 textId, int layer, int neuron, int quantity, double variance);
+  void setAutoNeuronPending(bool pending);
   void applyRowOrder();
   void updatePlot();
   colormap::ColorMap currentMap() const;
@@ -126,6 +139,9 @@ class ExplorerPane : public QWidget {
   int hovered_ = -1;
   bool hoverPending_ = false;
   double unboundedLimit_ = 3.0;
+  bool autoPending_ = false;   // no neuron named since the model was set
+  bool autoChosen_ = false;    // the shown neuron is the automatic one
+  bool applyingAuto_ = false;  // selectionChanged() is the automatic choice, not the user's
 
   std::vector<cellscope::NeuronScore> ranking_;  // the finder's last ranking (heatmap order)
   int orderLayer_ = -1;                          // the layer that order was made for

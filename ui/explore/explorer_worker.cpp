@@ -18,6 +18,7 @@
 #include "utf8.h"
 #include "vocabulary.h"
 #include "common/worker_model.h"
+#include "text_defaults.h"
 
 struct ExplorerWorker::Engine : WorkerModel {};
 
@@ -30,6 +31,7 @@ struct ExplorerWorker::Text {
   int64_t passed = 0;                                 // blocks the pass has gone through, in order
   std::chrono::steady_clock::time_point started;
   bool summarized = false;  // probed() was emitted
+  bool autoChecked = false;  // the automatic neuron was considered
 
   bool hasNeuron = false;
   NeuronSelection neuron;          // the neuron `track` holds
@@ -335,6 +337,11 @@ void ExplorerWorker::step() {
         }
       }
     }
+    if (!t.autoChecked) {
+      t.autoChecked = true;
+      if (autoNeuron_.load(std::memory_order_relaxed)) chooseAutoNeuron();
+      if (wanted() != id) return;
+    }
     cellscope::ActivationCache& cache = *t.cache;
     const int64_t n = t.probe->size(), blocks = cache.block_count();
 
@@ -416,6 +423,28 @@ void ExplorerWorker::step() {
     text_.reset();
     emit probed(summary);
   }
+}
+
+// The text's start for every neuron of the selected layer (the cache holds it afterwards, and it
+// is usually what is visible first), then the most variable unsaturated neuron. The selection is
+// swapped only if it is still the one this started from, so a choice made meanwhile wins.
+void ExplorerWorker::chooseAutoNeuron() {
+  Text& t = *text_;
+  const quint64 id = t.id;
+  cellscope::ActivationCache& cache = *t.cache;
+  const int64_t end = std::min<int64_t>(t.probe->size(), text_defaults::kNeuronPrefix);
+  if (end <= 0 || !cache.ensure(0, end, [&](double) { return wanted() == id; })) return;
+  cellscope::Mat<float> prefix;
+  cache.gather_all(0, end, &prefix);
+  const text_defaults::NeuronChoice choice =
+      text_defaults::mostVariableNeuron(prefix, cellscope::quantity_range(cache.quantity()));
+  if (choice.neuron < 0) return;
+  const NeuronSelection neuron{cache.layer(), choice.neuron, cache.quantity()};
+  quint64 expected = pack(t.neuron);
+  if (!selection_.compare_exchange_strong(expected, pack(neuron))) return;
+  switchNeuron(neuron);
+  emit autoNeuron(id, neuron.layer, neuron.neuron, static_cast<int>(neuron.quantity),
+                  choice.variance);
 }
 
 void ExplorerWorker::hover(quint64 textId, int position, const NeuronSelection& neuron) {

@@ -97,6 +97,10 @@ class ExplorerWorker : public QObject {
   void setHeatmapWanted(bool wanted) { heatmap_.store(wanted, std::memory_order_relaxed); }
   // The activation cache's budget for caches made from now on (default kCacheBudget).
   void setCacheBudget(std::size_t bytes) { budget_.store(bytes, std::memory_order_relaxed); }
+  // Thread-safe. While set, a text's first step picks the most variable neuron of the selected
+  // layer over its start (text_defaults::mostVariableNeuron), makes it the selection unless the
+  // GUI changed the selection meanwhile, and emits autoNeuron before any track.
+  void setAutoNeuronWanted(bool wanted) { autoNeuron_.store(wanted, std::memory_order_relaxed); }
 
   static constexpr int kTopPredictions = 5;
   // The most of the visible range worked on first (characters), and the cache's budget.
@@ -126,6 +130,8 @@ class ExplorerWorker : public QObject {
   void matrixReady(const ExplorerMatrix& matrix);
   void probed(const ExplorerProbeSummary& summary);
   void hoverReady(const ExplorerHover& hover);
+  // The automatic neuron for `textId` (see setAutoNeuronWanted); variance over the prefix.
+  void autoNeuron(quint64 textId, int layer, int neuron, int quantity, double variance);
 
  private slots:
   void step();
@@ -140,6 +146,7 @@ class ExplorerWorker : public QObject {
   bool fillBlock(int64_t index, bool fromCacheOnly, const cellscope::ProgressFn& keepGoing = {});
   void emitTrack(bool force);
   void emitMatrix();
+  void chooseAutoNeuron();
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Text> text_;
   QString modelError_;
@@ -148,5 +155,6 @@ class ExplorerWorker : public QObject {
   std::atomic<quint64> selection_{0};  // packed NeuronSelection
   std::atomic<qint64> visibleBegin_{0}, visibleEnd_{0};
   std::atomic<bool> heatmap_{false};
+  std::atomic<bool> autoNeuron_{false};
   std::atomic<std::size_t> budget_{kCacheBudget};
 };

@@ -14,6 +14,7 @@
 
 #include "detectors.h"
 #include "finder_widgets.h"
+#include "text_defaults.h"
 
 using finder::NumberItem;
 
@@ -70,6 +71,20 @@ FindTab::FindTab(FinderSession* session, QWidget* parent)
 
 void FindTab::setModel() {
   finder::fillQuantities(quantityCombo_, session_->model != nullptr, session_->config);
+}
+
+void FindTab::setText() {
+  const int index = detectorCombo_->findData(
+      QString::fromStdString(text_defaults::defaultDetector(session_->text)));
+  if (index >= 0) detectorCombo_->setCurrentIndex(index);
+}
+
+void FindTab::showNeuron(const NeuronSelection& neuron) {
+  if (neuron.quantity != quantity_) {
+    finder::showNeuronRow(table_, 1, -1, -1);
+  } else {
+    finder::showNeuronRow(table_, 1, neuron.layer, neuron.neuron);
+  }
 }
 
 void FindTab::updateRegexVisibility() {
@@ -135,6 +150,15 @@ void FindTab::onFound(const FindResult& result) {
   }
   table_->setSortingEnabled(true);
   table_->resizeColumnsToContents();
+  // The text is coloured by the best neuron, and its row (wherever the sort put it) highlighted:
+  // never a stale row of the previous ranking.
+  if (!scores_.empty()) {
+    const cellscope::NeuronScore& best = scores_.front();
+    finder::showNeuronRow(table_, 1, best.layer, best.neuron);
+    emit neuronChosen(NeuronSelection{best.layer, best.neuron, quantity_});
+  } else {
+    finder::showNeuronRow(table_, 1, -1, -1);
+  }
 }
 
 void FindTab::emitRow(int row) {

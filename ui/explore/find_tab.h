@@ -26,6 +26,10 @@ class FindTab : public FinderTab {
   explicit FindTab(FinderSession* session, QWidget* parent = nullptr);
 
   void setModel();  // the session's model changed: its quantities
+  // The session's text changed: the target becomes the detector suited to it
+  // (text_defaults::defaultDetector).
+  void setText();
+  void showNeuron(const NeuronSelection& neuron);  // highlights its row (see NeuronFinderPanel)
   void run();
   void onFound(const FindResult& result);
   const std::vector<cellscope::NeuronScore>& results() const { return scores_; }

@@ -91,6 +91,22 @@ void fillQuantities(QComboBox* combo, bool haveModel, const cellscope::ModelConf
   combo->setCurrentIndex(combo->findData(static_cast<int>(preferred)));
 }
 
+void showNeuronRow(QTableWidget* table, int column, int layer, int neuron) {
+  const QSignalBlocker block(table->selectionModel());
+  for (int row = 0; row < table->rowCount(); ++row) {
+    const QTableWidgetItem* item = table->item(row, column);
+    if (item != nullptr && item->data(kLayerRole).toInt() == layer &&
+        item->data(kNeuronRole).toInt() == neuron) {
+      table->setCurrentCell(row, column);
+      table->selectRow(row);
+      table->scrollToItem(item);
+      return;
+    }
+  }
+  table->setCurrentCell(-1, -1);
+  table->clearSelection();
+}
+
 QString neuronName(int layer, int neuron) {
   return QStringLiteral("%1:%2").arg(layer).arg(neuron);
 }

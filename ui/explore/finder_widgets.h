@@ -57,6 +57,10 @@ QLabel* makeStatus(const QString& name);          // word-wrapped, selectable
 // without a model. Emits no signal.
 void fillQuantities(QComboBox* combo, bool haveModel, const cellscope::ModelConfig& config);
 
+// Selects the row of `table` whose `column` item holds (layer, neuron) in kLayerRole /
+// kNeuronRole and makes it current; clears the selection when none does. Emits nothing.
+void showNeuronRow(QTableWidget* table, int column, int layer, int neuron);
+
 QString neuronName(int layer, int neuron);  // "L:N"
 QString number(double v, int decimals);     // "—" for NaN
 QString quantityName(cellscope::Quantity q);

@@ -78,6 +78,7 @@ void NeuronFinderPanel::setModel(std::shared_ptr<const cellscope::ModelFile> mod
 void NeuronFinderPanel::setText(const std::u32string& text) {
   session_->text = text;
   session_->selectionBegin = session_->selectionEnd = 0;
+  findTab_->setText();
   newTextId();
   AnalysisWorker* worker = worker_;
   const quint64 id = session_->textId;
@@ -101,6 +102,15 @@ void NeuronFinderPanel::setSelection(qint64 begin, qint64 end) {
   session_->selectionBegin = std::clamp<qint64>(begin, 0, n);
   session_->selectionEnd = std::clamp<qint64>(end, session_->selectionBegin, n);
   matchTab_->updateSelectionLabel();
+}
+
+void NeuronFinderPanel::setQuantity(cellscope::Quantity quantity) {
+  matchTab_->setQuantity(quantity);
+}
+
+void NeuronFinderPanel::showNeuron(const NeuronSelection& neuron) {
+  findTab_->showNeuron(neuron);
+  matchTab_->showNeuron(neuron);
 }
 
 void NeuronFinderPanel::runFind() {

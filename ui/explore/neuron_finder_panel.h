@@ -39,6 +39,11 @@ class NeuronFinderPanel : public QWidget {
   void setText(const std::u32string& text);
   // The user's selected span of the text view, [begin, end); empty = none.
   void setSelection(qint64 begin, qint64 end);
+  // The explorer's quantity: Match uses it next (the user may still pick another).
+  void setQuantity(cellscope::Quantity quantity);
+  // The neuron the text is coloured by: Find's and Match's tables highlight its row (none when
+  // it is not listed), so a highlighted row never names another neuron. Emits nothing.
+  void showNeuron(const NeuronSelection& neuron);
 
   // Start a job as the buttons do (for the lead's wiring and tests).
   void runFind();

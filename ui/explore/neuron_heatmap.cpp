@@ -6,6 +6,8 @@
 
 #include <QFontMetrics>
 #include <QHelpEvent>
+#include <QKeyEvent>
+#include <QWheelEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -49,7 +51,53 @@ int labelStep(double rowHeight, int minPixels) {
 NeuronHeatmap::NeuronHeatmap(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("neuronHeatmap"));
   setAttribute(Qt::WA_OpaquePaintEvent);
-  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+  setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+  setFocusPolicy(Qt::ClickFocus);  // + and - zoom after a click
+  updateMinimumHeight();
+}
+
+void NeuronHeatmap::setRowHeight(int pixels) {
+  rowHeight_ = std::clamp(pixels, kMinRowHeight, kMaxRowHeight);
+  updateMinimumHeight();
+  scrollToSelected();
+  update();
+}
+
+void NeuronHeatmap::zoomIn() {
+  setRowHeight(std::max(rowHeight_ + 1, static_cast<int>(std::lround(rowHeight_ * 1.5))));
+}
+
+void NeuronHeatmap::zoomOut() {
+  setRowHeight(std::min(rowHeight_ - 1, static_cast<int>(std::lround(rowHeight_ / 1.5))));
+}
+
+// Rows never thinner than rowHeight_: the widget asks for all of them (its scroll area scrolls).
+void NeuronHeatmap::updateMinimumHeight() {
+  const int rows = std::max(rows_, 1);
+  setMinimumHeight(std::max(3 * fontMetrics().height(), rows * rowHeight_ + 2 * kMargin));
+  updateGeometry();
+}
+
+void NeuronHeatmap::wheelEvent(QWheelEvent* event) {
+  if (!(event->modifiers() & Qt::ControlModifier)) return QWidget::wheelEvent(event);  // scrolls
+  const int delta = event->angleDelta().y();
+  if (delta > 0) zoomIn();
+  if (delta < 0) zoomOut();
+  event->accept();
+}
+
+void NeuronHeatmap::keyPressEvent(QKeyEvent* event) {
+  switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+      zoomIn();
+      break;
+    case Qt::Key_Minus:
+      zoomOut();
+      break;
+    default:
+      QWidget::keyPressEvent(event);
+  }
 }
 
 void NeuronHeatmap::setData(qint64 begin, int rows, int columns,
@@ -138,7 +186,7 @@ void NeuronHeatmap::rebuildImage() {
       }
     }
   }
-  updateGeometry();
+  updateMinimumHeight();
   scrollToSelected();
   update();
 }
@@ -196,12 +244,11 @@ QString NeuronHeatmap::toolTipAt(const QPointF& pos) const {
 }
 
 QSize NeuronHeatmap::sizeHint() const {
-  return QSize(400, kHintHeight);
+  return QSize(400, std::max(kHintHeight, minimumHeight()));
 }
 
-// Rows may be thinner than a pixel (the image is scaled down): the user sizes the strip.
 QSize NeuronHeatmap::minimumSizeHint() const {
-  return QSize(gutterWidth() + 40, 3 * fontMetrics().height());
+  return QSize(gutterWidth() + 40, minimumHeight());
 }
 
 void NeuronHeatmap::paintEvent(QPaintEvent* /*event*/) {

@@ -1,8 +1,10 @@
 // NeuronHeatmap: an LSTMVis-style strip of one layer's neurons (rows) over the visible characters
 // (columns), each cell coloured through a ColorMap (NaN: the palette's base shows). setData()
-// builds a rows×columns QImage once; painting scales it without smoothing, rows sharing the
-// height (thinner than a pixel when many). A left gutter numbers every k-th row; a row order maps
-// display rows to neuron ids, and signals carry neuron ids.
+// builds a rows×columns QImage once; painting scales it without smoothing. Every row is at least
+// rowHeight() pixels tall (≥ kMinRowHeight, a click hits the row under it): the widget's minimum
+// height grows with the rows, so it sits in a QScrollArea (explorer_layout) and Ctrl+wheel or
+// +/- zoom the rows. A left gutter numbers every k-th row; a row order maps display rows to
+// neuron ids, and signals carry neuron ids.
 #pragma once
 
 #include <QImage>
@@ -16,7 +18,15 @@ class NeuronHeatmap : public QWidget {
   Q_OBJECT
 
  public:
+  static constexpr int kMinRowHeight = 4;
+  static constexpr int kMaxRowHeight = 32;
+
   explicit NeuronHeatmap(QWidget* parent = nullptr);
+
+  // The least height of a row in pixels (clamped to [kMinRowHeight, kMaxRowHeight]); the rows
+  // share any extra height the widget is given.
+  void setRowHeight(int pixels);
+  int rowHeight() const { return rowHeight_; }
 
   // valuesRowMajor[neuron * columns + i] is neuron's value at position begin + i; a size other
   // than rows * columns clears the widget.
@@ -53,6 +63,10 @@ class NeuronHeatmap : public QWidget {
   QSize sizeHint() const override;
   QSize minimumSizeHint() const override;
 
+ public slots:
+  void zoomIn();   // rows ×1.5 taller (also Ctrl+wheel up, +)
+  void zoomOut();  // rows ÷1.5 (also Ctrl+wheel down, -)
+
  signals:
   void neuronClicked(int neuron);
   void columnClicked(qint64 position);
@@ -60,6 +74,8 @@ class NeuronHeatmap : public QWidget {
  protected:
   void paintEvent(QPaintEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
   bool event(QEvent* event) override;
 
  private:
@@ -67,6 +83,7 @@ class NeuronHeatmap : public QWidget {
   int displayRowOf(int neuron) const;
   int gutterWidth() const;
   void scrollToSelected();
+  void updateMinimumHeight();
 
   qint64 begin_ = 0;
   int rows_ = 0;
@@ -79,4 +96,5 @@ class NeuronHeatmap : public QWidget {
   QImage image_;
   int selected_ = -1;
   qint64 highlightedColumn_ = -1;
+  int rowHeight_ = kMinRowHeight;
 };

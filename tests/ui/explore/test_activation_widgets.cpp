@@ -237,20 +237,28 @@ TEST(NeuronHeatmapTest, TooltipNamesNeuronPositionAndValue) {
   EXPECT_FLOAT_EQ(heatmap.value(2, kBegin + 3), -0.9f);
 }
 
-TEST(NeuronHeatmapTest, ManyRowsShareASmallStripAndStillMapToTheirNeuron) {
+TEST(NeuronHeatmapTest, ManyRowsKeepAReadableHeightAndScrollToTheSelectedOne) {
   constexpr int kRows = 1024;
   constexpr int kColumns = 50;
   std::vector<float> values(static_cast<std::size_t>(kRows * kColumns), 0.5f);
-  NeuronHeatmap heatmap;
-  heatmap.setData(0, kRows, kColumns, values, colormap::ColorMap());
-  EXPECT_LT(heatmap.minimumSizeHint().height(), 100);  // the user sizes the strip
-  showAt(heatmap, 500, 200);
-  heatmap.setSelectedRow(1000);
-  EXPECT_EQ(heatmap.selectedRow(), 1000);
+  QScrollArea scroll;
+  auto* heatmap = new NeuronHeatmap;
+  scroll.setWidget(heatmap);
+  scroll.setWidgetResizable(true);
+  heatmap->setData(0, kRows, kColumns, values, colormap::ColorMap());
+  EXPECT_GE(heatmap->minimumSizeHint().height(), kRows * NeuronHeatmap::kMinRowHeight);
+  scroll.resize(500, 200);
+  scroll.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&scroll));
+  heatmap->setSelectedRow(1000);
+  EXPECT_EQ(heatmap->selectedRow(), 1000);
+  EXPECT_GT(scroll.verticalScrollBar()->value(), 0);  // row 1000 scrolled into view
+  const QRect shown(heatmap->mapFrom(scroll.viewport(), QPoint(0, 0)), scroll.viewport()->size());
+  EXPECT_TRUE(shown.contains(heatmap->cellRect(1000, 0).center().toPoint()));
   for (int neuron : {0, 511, 1000, 1023}) {
-    const QRectF row = heatmap.cellRect(neuron, 0);
-    EXPECT_LT(row.height(), 1.0);
-    EXPECT_EQ(heatmap.neuronAt(row.center()), neuron);
+    const QRectF row = heatmap->cellRect(neuron, 0);
+    EXPECT_GE(row.height(), NeuronHeatmap::kMinRowHeight);
+    EXPECT_EQ(heatmap->neuronAt(row.center()), neuron);
   }
 }
 

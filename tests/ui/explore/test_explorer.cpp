@@ -152,6 +152,8 @@ TEST(ExplorerTest, CommandLineModelAndTextOpenColouredInTheExploreTab) {
 TEST(ExplorerTest, ArrowKeysStepNeuronAndLayer) {
   Fixture f;
   ASSERT_TRUE(f.openAndWait());
+  f.pane.setNeuronSelection({1, 0, cellscope::Quantity::kTanhCell});  // steps from neuron 0
+  ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
   const NeuronSelection start = f.pane.neuronSelection();
   const std::vector<float> before = viewValues(*f.pane.view());
   QTest::keyClick(f.pane.view(), Qt::Key_Right);

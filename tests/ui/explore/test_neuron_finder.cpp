@@ -293,9 +293,15 @@ TEST(NeuronMatchTest, MatchListsTheEnginesRangesAndEmitsThem) {
     EXPECT_EQ(marked[i].first, expected.matches[static_cast<std::size_t>(i)].begin);
     EXPECT_EQ(marked[i].second, expected.matches[static_cast<std::size_t>(i)].end);
   }
-  auto* neurons = f.child<QListWidget>("matchNeurons");
+  auto* neurons = f.child<QTableWidget>("matchNeurons");
   auto* ranges = f.child<QTableWidget>("matchRanges");
-  ASSERT_EQ(neurons->count(), static_cast<int>(expected.selected.size()));
+  // Every ranked neuron, best first; the best one colours the text.
+  ASSERT_EQ(neurons->rowCount(), static_cast<int>(expected.neurons.size()));
+  EXPECT_EQ(neurons->item(0, 0)->text(),
+            QStringLiteral("%1:%2").arg(expected.neurons[0].ref.layer).arg(expected.neurons[0].ref.neuron));
+  ASSERT_TRUE(expected.best.has_value());
+  ASSERT_FALSE(f.chosen.empty());
+  EXPECT_EQ(f.chosen.back().neuron, expected.best->neuron);
   ASSERT_EQ(ranges->rowCount(), marked.size());
 
   f.click(ranges, ranges->model()->index(0, 2));
