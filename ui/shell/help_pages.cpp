@@ -1,5 +1,5 @@
-// Help pages: actions are found with findChildren<QAction*>() and named after their first
-// menu (QAction::associatedObjects); texts lose their mnemonic '&' and trailing '…'. The
+// Help pages: actions (and QShortcuts) are found with findChildren() and actions are named
+// after their first menu (QAction::associatedObjects); texts lose their mnemonic '&' and trailing '…'. The
 // explorer's direct keys (explorer_pane.cpp's event filter, ActivationTextView's Copy) are
 // listed by hand here: they are not actions.
 #include "help_pages.h"
@@ -11,6 +11,7 @@
 #include <QKeySequence>
 #include <QMenu>
 #include <QMessageBox>
+#include <QShortcut>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -57,14 +58,15 @@ QDialog* showPage(QWidget* window, const char* objectName, const QString& title,
   auto* layout = new QVBoxLayout(dialog);
   layout->addWidget(browser);
   layout->addWidget(buttons);
-  dialog->resize(640, 560);
+  dialog->resize(660, 640);
   dialog->show();
   return dialog;
 }
 
 QString swatch(QRgb rgb) {
-  return QStringLiteral("<span style=\"background-color:%1\">&nbsp;&nbsp;&nbsp;&nbsp;</span>")
-      .arg(QColor(rgb).name());
+  // White on a white page needs an outline: an outlined square in grey instead.
+  if (qGray(rgb) > 240) return QStringLiteral("<span style=\"color:#888888\">&#9633;</span>");
+  return QStringLiteral("<span style=\"color:%1\">&#9632;</span>").arg(QColor(rgb).name());
 }
 
 }  // namespace
@@ -77,6 +79,13 @@ QList<ShortcutEntry> collectShortcuts(const QWidget* window) {
       entries.append({keys.toString(QKeySequence::NativeText), plainText(action->text()),
                       menuOf(action)});
     }
+  }
+  // QShortcut objects (keys without a menu entry) describe themselves by their whatsThis.
+  for (const QShortcut* shortcut : window->findChildren<QShortcut*>()) {
+    if (shortcut->key().isEmpty()) continue;
+    const QString what =
+        shortcut->whatsThis().isEmpty() ? shortcut->objectName() : shortcut->whatsThis();
+    entries.append({shortcut->key().toString(QKeySequence::NativeText), what, tr("Window")});
   }
   const QString view = tr("Explore: text view");
   const QString copy = QKeySequence(QKeySequence::Copy).toString(QKeySequence::NativeText);
@@ -116,8 +125,8 @@ QString lookingAtHtml() {
              "structure: inside a comment, inside quotes, how far along the line.</p>"
              "<h4>Which number: the quantity</h4>"
              "<ul><li><b>c</b> (cell) — an LSTM's memory; unbounded, it can count.</li>"
-             "<li><b>tanh(c)</b> (tanh-cell) — the memory squashed into −1…+1; what the "
-             "explorer colours by by default.</li>"
+             "<li><b>tanh(c)</b> (tanh-cell) — the memory squashed into −1…+1; the explorer's "
+             "default for an LSTM.</li>"
              "<li><b>h</b> (hidden) — what the layer passes on (the only state of a GRU or "
              "vanilla RNN), in −1…+1.</li>"
              "<li><b>gates</b> — input, forget, output (LSTM), update, reset (GRU): 0…1, how "

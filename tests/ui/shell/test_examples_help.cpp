@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSettings>
+#include <QShortcut>
 #include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -208,6 +209,8 @@ TEST(ShellStartup, SomethingOpenedFirstWins) {
 
 TEST(ShellHelp, ShortcutListHasEveryActionsShortcutAndTheSteppingKeys) {
   MainWindow window;
+  auto* extra = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_J), &window);
+  extra->setWhatsThis(QStringLiteral("Jump somewhere"));
   const QList<ShortcutEntry> shortcuts = collectShortcuts(&window);
   QStringList listed;
   for (const ShortcutEntry& entry : shortcuts) listed << entry.keys + QLatin1Char('|') + entry.what;
@@ -221,7 +224,7 @@ TEST(ShellHelp, ShortcutListHasEveryActionsShortcutAndTheSteppingKeys) {
   EXPECT_GE(actionsWithKeys, 4);  // Open, Open Text, Paste, What Am I Looking At (+ Quit)
   const QString all = listed.join(QLatin1Char('\n'));
   for (const char* key : {"Ctrl+O", "Ctrl+T", "Ctrl+Shift+V", "F1", "→  or  ]", "←  or  [",
-                          "↑  /  ↓"})
+                          "↑  /  ↓", "Ctrl+J|Jump somewhere"})
     EXPECT_TRUE(all.contains(QString::fromUtf8(key))) << key << "\n" << all.toStdString();
 
   window.shortcutsAction()->trigger();
