@@ -118,6 +118,8 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   memoryLabel_->setObjectName(QStringLiteral("memoryLabel"));
   timeLabel_ = new QLabel;
   timeLabel_->setObjectName(QStringLiteral("timeLabel"));
+  // The estimates wrap: a long measured text must not widen the form past its scroll area.
+  for (QLabel* label : {parameterLabel_, memoryLabel_, timeLabel_}) label->setWordWrap(true);
   estimateTimer_ = new QTimer(this);
   estimateTimer_->setSingleShot(true);
   estimateTimer_->setInterval(kEstimateDelayMilliseconds);

@@ -5,6 +5,7 @@
 #include "training_pane.h"
 
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -35,6 +36,27 @@ constexpr int kIterationRole = Qt::UserRole + 1;
 QString lossText(double loss) {
   return std::isfinite(loss) ? QString::number(loss, 'f', 3) : QStringLiteral("—");
 }
+
+// Keeps a vertical-only scroll area at least as wide as its widget's minimum (plus the scroll
+// bar), whenever that widget's layout changes: the form is never clipped on the right.
+class FitWidth : public QObject {
+ public:
+  FitWidth(QScrollArea* area) : QObject(area), area_(area) { area->widget()->installEventFilter(this); }
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    if (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Polish ||
+        event->type() == QEvent::Show)
+      fit();
+    return QObject::eventFilter(watched, event);
+  }
+  void fit() {
+    area_->setMinimumWidth(area_->widget()->minimumSizeHint().width() +
+                           area_->verticalScrollBar()->sizeHint().width() +
+                           2 * area_->frameWidth());
+  }
+
+ private:
+  QScrollArea* area_;
+};
 
 QPushButton* button(const QString& text, const char* name) {
   auto* b = new QPushButton(text);
@@ -73,8 +95,7 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   formScroll->setWidgetResizable(true);
   formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // scrolls one way only
   formScroll->setFrameShape(QFrame::NoFrame);
-  formScroll->setMinimumWidth(form_->minimumSizeHint().width() +
-                              formScroll->verticalScrollBar()->sizeHint().width() + 4);
+  (new FitWidth(formScroll))->fit();
   auto* left = new QWidget;
   auto* leftLayout = new QVBoxLayout(left);
   leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -342,6 +363,7 @@ void TrainingPane::onCheckpoint(const TrainingCheckpoint& event) {
   item->setData(kIterationRole, event.iteration);
   item->setToolTip(event.path);
   checkpointList_->addItem(item);
+  checkpointList_->scrollToItem(item);  // the newest in view (the final model at the end)
   updateCheckpointLabel();
 }
 

@@ -36,8 +36,16 @@ WatchPlot::WatchPlot(QWidget* parent) : QWidget(parent) {
   font.setPointSizeF(font.pointSizeF() * 0.85);
   plot_->legend->setFont(font);
   plot_->legend->setVisible(false);  // until a line exists
-  plot_->setToolTip(tr("Watched detectors: the best neuron's |r| as training goes. Hover a "
-                       "point for the neuron; click it to explore the checkpoint by it."));
+  // The legend in a row under the axes, side by side: never over the rising lines.
+  auto* legendRow = new QCPLayoutGrid;
+  plot_->plotLayout()->addElement(1, 0, legendRow);
+  plot_->axisRect()->insetLayout()->take(plot_->legend);
+  legendRow->addElement(0, 0, plot_->legend);
+  legendRow->setMargins(QMargins(0, 0, 0, 4));
+  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  plot_->legend->setBorderPen(Qt::NoPen);
+  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+  // No widget tooltip: it would replace the per-point one (onMouseMove).
   keepFollowingPalette(plot_);
   plot_->setMouseTracking(true);
   connect(plot_, &QCustomPlot::mouseMove, this, &WatchPlot::onMouseMove);

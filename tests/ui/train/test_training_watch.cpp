@@ -108,6 +108,7 @@ TEST(TrainingPane, ButtonsStayVisibleAt1440x900WhileTheFormScrolls) {
   ASSERT_NE(scroll, nullptr);
   EXPECT_TRUE(scroll->isAncestorOf(pane.form()));
   EXPECT_FALSE(scroll->horizontalScrollBar()->isVisible());  // scrolls one way only
+  EXPECT_LE(pane.form()->width(), scroll->viewport()->width());  // and is never clipped
   for (QPushButton* b : {pane.startButton(), pane.pauseButton(), pane.stopButton()}) {
     EXPECT_FALSE(scroll->isAncestorOf(b)) << b->objectName().toStdString();
     EXPECT_TRUE(fullyVisible(b)) << b->objectName().toStdString();
