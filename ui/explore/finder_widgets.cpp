@@ -92,19 +92,26 @@ void fillQuantities(QComboBox* combo, bool haveModel, const cellscope::ModelConf
 }
 
 void showNeuronRow(QTableWidget* table, int column, int layer, int neuron) {
-  const QSignalBlocker block(table->selectionModel());
-  for (int row = 0; row < table->rowCount(); ++row) {
+  int found = -1;
+  for (int row = 0; row < table->rowCount() && found < 0; ++row) {
     const QTableWidgetItem* item = table->item(row, column);
     if (item != nullptr && item->data(kLayerRole).toInt() == layer &&
-        item->data(kNeuronRole).toInt() == neuron) {
-      table->setCurrentCell(row, column);
-      table->selectRow(row);
-      table->scrollToItem(item);
-      return;
+        item->data(kNeuronRole).toInt() == neuron)
+      found = row;
+  }
+  {
+    // Blocked: no choice is emitted. The view repaints from those signals too, so it is told.
+    const QSignalBlocker block(table->selectionModel());
+    if (found >= 0) {
+      table->setCurrentCell(found, column,
+                            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+      table->scrollToItem(table->item(found, column));
+    } else {
+      table->setCurrentCell(-1, -1);
+      table->clearSelection();
     }
   }
-  table->setCurrentCell(-1, -1);
-  table->clearSelection();
+  table->viewport()->update();
 }
 
 QString neuronName(int layer, int neuron) {

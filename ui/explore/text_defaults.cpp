@@ -10,29 +10,29 @@ namespace text_defaults {
 NeuronChoice mostVariableNeuron(const cellscope::Mat<float>& values,
                                 cellscope::QuantityRange range) {
   NeuronChoice best;
+  double bestScore = 0.0;
   const Eigen::Index n = values.cols();
-  if (n == 0) return best;
+  if (n < 2) return best;
   const bool bounded = range != cellscope::QuantityRange::kUnbounded;
   const double low = range == cellscope::QuantityRange::kUnit ? 0.0 : -1.0, high = 1.0;
   const double edge = 0.05 * (high - low);
+  const auto c = static_cast<double>(n);
   for (Eigen::Index h = 0; h < values.rows(); ++h) {
-    double sum = 0.0, squares = 0.0;
-    Eigen::Index nearLow = 0, nearHigh = 0, counted = 0;
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double v = values(h, j);
-      if (std::isnan(v)) continue;
-      ++counted;
-      sum += v;
-      squares += v * v;
-      nearLow += v <= low + edge;
-      nearHigh += v >= high - edge;
-    }
-    if (counted == 0) continue;
-    const auto c = static_cast<double>(counted);
+    const auto row = values.row(h).cast<double>();
+    if (!row.allFinite()) continue;
+    const Eigen::Index nearLow = (row.array() <= low + edge).count();
+    const Eigen::Index nearHigh = (row.array() >= high - edge).count();
     if (bounded && (nearLow >= 0.9 * c || nearHigh >= 0.9 * c)) continue;  // saturated
-    const double mean = sum / c;
-    const double variance = std::max(0.0, squares / c - mean * mean);
-    if (variance > best.variance) best = {static_cast<int>(h), variance};
+    const Eigen::ArrayXd centred = (row.array() - row.mean()).transpose();
+    const double variance = centred.square().mean();
+    // Variance that lasts from one character to the next (lag-1 autocovariance): a neuron that
+    // flips at every character varies a lot but reads as noise; one that follows a structure
+    // (a comment, a quote, a line) keeps its value for a while.
+    const double lasting = (centred.head(n - 1) * centred.tail(n - 1)).mean();
+    if (lasting > bestScore) {
+      bestScore = lasting;
+      best = {static_cast<int>(h), variance};
+    }
   }
   return best;
 }

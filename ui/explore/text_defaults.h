@@ -1,6 +1,6 @@
 // What the explorer picks by itself from the text when the user has named nothing: the neuron to
-// start on (the most variable of a layer over the text's first characters, never one stuck at an
-// end of its range) and the finder's detector (C-like → c-comment, LaTeX → latex, prose →
+// start on (the most lastingly variable of a layer over the text's first characters, never one
+// stuck at an end of its range) and the finder's detector (C-like → c-comment, LaTeX → latex, prose →
 // double-quote). Pure functions: no Qt widgets, no threads; the worker calls the first.
 #pragma once
 
@@ -18,8 +18,10 @@ struct NeuronChoice {
   double variance = 0.0;
 };
 
-// values: (H × n), every neuron of one layer and quantity over n positions. A neuron counts as
-// saturated when ≥ 90% of its values sit within 5% of the range's width of one end (kUnit,
+// values: (H × n), every neuron of one layer and quantity over n positions (NaN: the neuron is
+// skipped). The most variable neuron whose variance lasts: the largest lag-1 autocovariance
+// (> 0), so a neuron flipping at every character loses to one that holds a state. A neuron counts
+// as saturated when ≥ 90% of its values sit within 5% of the range's width of one end (kUnit,
 // kSigned); such neurons are never chosen. Ties go to the lower index.
 NeuronChoice mostVariableNeuron(const cellscope::Mat<float>& values,
                                 cellscope::QuantityRange range);

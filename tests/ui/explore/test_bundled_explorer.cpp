@@ -80,6 +80,7 @@ struct Bundled {
   // The row selected in `table` names (layer, neuron) in column `column` ("L:N").
   static QString selectedNeuron(QTableWidget* table, int column) {
     const QList<QTableWidgetItem*> items = table->selectedItems();
+    for (QTableWidgetItem* item : items) EXPECT_EQ(item->row(), items.front()->row());  // one row
     for (QTableWidgetItem* item : items)
       if (item->column() == column) return item->text();
     return {};

@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QTest>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "checkpoint.h"
@@ -35,21 +36,29 @@ TEST(TextDefaultsTest, TheDetectorFollowsTheText) {
 }
 
 TEST(TextDefaultsTest, TheAutomaticNeuronIsTheMostVariableUnsaturatedOne) {
-  cellscope::Mat<float> values(4, 100);
-  for (int j = 0; j < 100; ++j) {
-    values(0, j) = -1.0f;                        // saturated low: never
-    values(1, j) = 0.3f * std::sin(0.2f * j);    // variable
-    values(2, j) = j % 10 == 0 ? -0.2f : 0.99f;  // mostly saturated high: never
-    values(3, j) = 0.1f;                         // constant
+  cellscope::Mat<float> values(5, 200);
+  for (int j = 0; j < 200; ++j) {
+    values(0, j) = -1.0f;                              // saturated low: never
+    values(1, j) = 0.3f * std::sin(0.2f * j);          // variable and smooth
+    values(2, j) = j % 2 == 0 ? 0.8f : -0.8f;          // flips at every character: noise
+    values(3, j) = j % 10 == 0 ? -0.2f : 0.99f;        // mostly saturated high: never
+    values(4, j) = (j / 50) % 2 == 0 ? -0.97f : 0.9f;  // a state held for 50 characters
   }
-  const auto choice = mostVariableNeuron(values, cellscope::QuantityRange::kSigned);
+  auto choice = mostVariableNeuron(values, cellscope::QuantityRange::kSigned);
+  EXPECT_EQ(choice.neuron, 4);
+  EXPECT_GT(choice.variance, 0.5);
+  values.row(4).setConstant(0.1f);  // constant: nothing lasting to show
+  choice = mostVariableNeuron(values, cellscope::QuantityRange::kSigned);
   EXPECT_EQ(choice.neuron, 1);
-  EXPECT_GT(choice.variance, 0.02);
-  // Unbounded (the cell): no saturation, the largest variance wins.
-  EXPECT_EQ(mostVariableNeuron(values, cellscope::QuantityRange::kUnbounded).neuron, 2);
-  // Nothing but saturated or constant neurons: none.
+  EXPECT_NEAR(choice.variance, 0.045, 0.005);
+  // Nothing but saturated, constant or flipping neurons: none.
   values.row(1).setConstant(1.0f);
   EXPECT_EQ(mostVariableNeuron(values, cellscope::QuantityRange::kSigned).neuron, -1);
+  // A neuron with a value missing is not judged.
+  values(2, 5) = std::numeric_limits<float>::quiet_NaN();
+  values.row(2).setConstant(0.0f);
+  values(2, 5) = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(mostVariableNeuron(values, cellscope::QuantityRange::kUnbounded).neuron, -1);
 }
 
 TEST(TextDefaultsTest, ViewFontSizeZoomsAndResets) {
