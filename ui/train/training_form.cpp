@@ -83,10 +83,9 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   auto* folderButton = new QPushButton(tr("Folder…"));
   connect(filesButton, &QPushButton::clicked, this, &TrainingForm::chooseFiles);
   connect(folderButton, &QPushButton::clicked, this, &TrainingForm::chooseFolder);
-  auto* corpusRow = new QHBoxLayout;
-  corpusRow->addWidget(corpusEdit_, 1);
-  corpusRow->addWidget(filesButton);
-  corpusRow->addWidget(folderButton);
+  auto* corpusButtons = new QHBoxLayout;  // under the path, which keeps the row's full width
+  corpusButtons->addWidget(filesButton);
+  corpusButtons->addWidget(folderButton);
   globEdit_ = new QLineEdit;
   corpusLabel_ = new QLabel(tr("Not loaded yet"));
   corpusLabel_->setWordWrap(true);
@@ -100,7 +99,8 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
 
   auto* data = new QFormLayout;
   data->addRow(tr("Preset"), presetCombo_);
-  data->addRow(tr("Corpus"), corpusRow);
+  data->addRow(tr("Corpus"), corpusEdit_);
+  data->addRow(QString(), corpusButtons);
   data->addRow(tr("Glob in folders"), globEdit_);
   data->addRow(tr("Loaded"), corpusLabel_);
   data->addRow(tr("Output model"), outputRow);

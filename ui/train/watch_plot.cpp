@@ -36,15 +36,6 @@ WatchPlot::WatchPlot(QWidget* parent) : QWidget(parent) {
   font.setPointSizeF(font.pointSizeF() * 0.85);
   plot_->legend->setFont(font);
   plot_->legend->setVisible(false);  // until a line exists
-  // The legend in a row under the axes, side by side: never over the rising lines.
-  auto* legendRow = new QCPLayoutGrid;
-  plot_->plotLayout()->addElement(1, 0, legendRow);
-  plot_->axisRect()->insetLayout()->take(plot_->legend);
-  legendRow->addElement(0, 0, plot_->legend);
-  legendRow->setMargins(QMargins(0, 0, 0, 4));
-  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
-  plot_->legend->setBorderPen(Qt::NoPen);
-  plot_->plotLayout()->setRowStretchFactor(1, 0.001);
   // No widget tooltip: it would replace the per-point one (onMouseMove).
   keepFollowingPalette(plot_);
   plot_->setMouseTracking(true);
@@ -55,9 +46,30 @@ WatchPlot::WatchPlot(QWidget* parent) : QWidget(parent) {
   layout->addWidget(plot_);
 }
 
+// The legend goes in a row under the axes once it has an entry (never over the lines), and
+// back into the axes' inset, hidden, when emptied: an empty legend's maximum width is zero,
+// which would squeeze the axes' column to nothing.
+void WatchPlot::placeLegend(bool below) {
+  if (below && !legendRow_) {
+    legendRow_ = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(1, 0, legendRow_);
+    legendRow_->setMargins(QMargins(0, 0, 0, 2));
+    legendRow_->addElement(0, 0, plot_->legend);  // takes it from the inset layout
+    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot_->legend->setBorderPen(Qt::NoPen);
+    plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+  } else if (!below && legendRow_) {
+    plot_->axisRect()->insetLayout()->addElement(plot_->legend, Qt::AlignTop | Qt::AlignRight);
+    plot_->plotLayout()->remove(legendRow_);
+    plot_->plotLayout()->simplify();
+    legendRow_ = nullptr;
+  }
+  plot_->legend->setVisible(below);
+}
+
 void WatchPlot::clear() {
   plot_->clearGraphs();
-  plot_->legend->setVisible(false);
+  placeLegend(false);
   lines_.clear();
   colorIndex_ = 0;
   plot_->xAxis->setRange(0.0, 1.0);
@@ -98,7 +110,7 @@ void WatchPlot::addWatch(const TrainingWatch& event) {
     if (changed) line.changes->addData(key, value);
     line.records.push_back(record);
   }
-  plot_->legend->setVisible(!lines_.empty());
+  placeLegend(!lines_.empty());
   replot();
 }
 

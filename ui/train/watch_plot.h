@@ -14,6 +14,7 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPLayoutGrid;
 class QMouseEvent;
 
 class WatchPlot : public QWidget {
@@ -48,8 +49,10 @@ class WatchPlot : public QWidget {
   void onMouseMove(QMouseEvent* event);
   void onMousePress(QMouseEvent* event);
   void replot();
+  void placeLegend(bool below);
 
   QCustomPlot* plot_ = nullptr;
   std::map<QString, Line> lines_;
   int colorIndex_ = 0;
+  QCPLayoutGrid* legendRow_ = nullptr;  // the row under the axes while lines exist
 };

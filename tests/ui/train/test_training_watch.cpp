@@ -249,8 +249,11 @@ TEST(TrainingPane, WatchPointsAppearAndAClickAsksToExploreACheckpoint) {
   pane.applySettings(quotedSettings(dir));
   QSignalSpy finished(&pane, &TrainingPane::finished);
   QSignalSpy explore(&pane, &TrainingPane::exploreCheckpoint);
-  pane.start();
   WatchPlot* watch = pane.plots()->watchPlot();
+  watch->plot()->replot();  // before training: no legend, and the axes fill the plot
+  EXPECT_FALSE(watch->plot()->legend->visible());
+  EXPECT_GT(watch->plot()->axisRect()->width(), watch->plot()->width() / 2);
+  pane.start();
   const auto bestAbsR = [&] {
     QCPGraph* line = watch->lineOf(QStringLiteral("double-quote"));
     double best = 0.0;
@@ -272,6 +275,10 @@ TEST(TrainingPane, WatchPointsAppearAndAClickAsksToExploreACheckpoint) {
   EXPECT_EQ(watch->lineOf(QStringLiteral("url")), nullptr);  // not watched
   EXPECT_LE(watch->changesOf(QStringLiteral("double-quote"))->dataCount(), line->dataCount() - 1);
   EXPECT_TRUE(watch->plot()->legend->visible());
+  watch->plot()->replot();
+  EXPECT_GT(watch->plot()->axisRect()->width(), watch->plot()->width() / 2);
+  EXPECT_LT(watch->plot()->legend->outerRect().top(), watch->plot()->height());
+  EXPECT_GE(watch->plot()->legend->outerRect().top(), watch->plot()->axisRect()->bottom());
 
   // Click the measurement at iteration 100: the checkpoint at 100 (kept: log-spaced 50 × 2).
   watch->plot()->replot();
