@@ -215,6 +215,7 @@ void TrainingWorker::train(const TrainingRequest& request) {
       trainer->set_watch(std::move(watch), request.watchEvery);
     }
 
+    TrainingWatch resumedWatch;
     TrainingCorpusInfo info;
     info.files = static_cast<int>(corpus.files.size());
     info.bytes = corpus.bytes;
@@ -225,6 +226,15 @@ void TrainingWorker::train(const TrainingRequest& request) {
     info.model = trainer->model().config();
     info.train = trainer->train_config();
     emit corpusLoaded(info);
+    // A resumed run's plot starts with the watch history its file keeps, one event per iteration.
+    for (const cellscope::WatchRecord& record : trainer->watch_history()) {
+      if (resumedWatch.records.empty() || resumedWatch.iteration != record.iteration) {
+        if (!resumedWatch.records.empty()) emit watch(resumedWatch);
+        resumedWatch = TrainingWatch{record.iteration, 0.0, 0.0, {}};
+      }
+      resumedWatch.records.push_back(record);
+    }
+    if (!resumedWatch.records.empty()) emit watch(resumedWatch);
     if (constantDetectors.empty()) {
       emit status(tr("Training…"));
     } else {

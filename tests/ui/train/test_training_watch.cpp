@@ -317,4 +317,16 @@ TEST(TrainingPane, WatchPointsAppearAndAClickAsksToExploreACheckpoint) {
   // A click away from every point asks nothing.
   QTest::mouseClick(watch->plot(), Qt::LeftButton, Qt::NoModifier, QPoint(3, 3));
   EXPECT_EQ(explore.count(), 1);
+
+  // Resumed from the output, the plot starts with the history the file keeps.
+  const int measured = line->dataCount();
+  finished.clear();
+  pane.startFrom(pane.settings().outputPath);
+  ASSERT_TRUE(waitFor([&] {
+    QCPGraph* resumed = watch->lineOf(QStringLiteral("double-quote"));
+    return resumed && resumed->dataCount() >= measured;
+  }));
+  EXPECT_EQ(watch->lineOf(QStringLiteral("double-quote"))->data()->constBegin()->key, 0.0);
+  pane.stop();
+  ASSERT_TRUE(finished.count() > 0 || finished.wait(kWaitMs));
 }
