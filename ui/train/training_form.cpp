@@ -191,6 +191,13 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   group(tr("Model"), model);
   group(tr("Optimisation and intervals"), optim);
   group(tr("Watch neurons emerge"), watch);
+  // Until the user edits the detectors, they follow the corpus kind (C, LaTeX or prose).
+  connect(corpusEdit_, &QLineEdit::textChanged, this, [this] {
+    const QStringList current = parseWatchList(watchEdit_->text());
+    if (current != TrainingSettings().watchDetectors && current != autoWatch_) return;
+    autoWatch_ = suggestedWatchDetectors(settings().corpusPaths);
+    watchEdit_->setText(autoWatch_.join(QStringLiteral(", ")));
+  });
   layout->addStretch(1);
 
   applySettings(TrainingSettings());

@@ -112,6 +112,7 @@ class TrainingForm : public QWidget {
   QLineEdit* outputEdit_ = nullptr;
   QLineEdit* watchEdit_ = nullptr;
   QSpinBox* watchEverySpin_ = nullptr;
+  QStringList autoWatch_;  // the detectors last suggested for the corpus
   QLabel* parameterLabel_ = nullptr;
   QLabel* memoryLabel_ = nullptr;
   QLabel* timeLabel_ = nullptr;

@@ -3,6 +3,7 @@
 #include "training_settings.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 
 QStringList parseWatchList(const QString& text) {
@@ -17,6 +18,29 @@ QStringList parseWatchList(const QString& text) {
     if (!part.isEmpty()) out << part;
   }
   return out;
+}
+
+QStringList suggestedWatchDetectors(const QStringList& corpusPaths) {
+  int code = 0, latex = 0, other = 0;
+  for (const QString& path : corpusPaths) {
+    const QString suffix = QFileInfo(path.trimmed()).suffix().toLower();
+    if (QStringList{QStringLiteral("c"), QStringLiteral("h"), QStringLiteral("cc"),
+                    QStringLiteral("cpp"), QStringLiteral("hpp")}
+            .contains(suffix)) {
+      ++code;
+    } else if (suffix == QStringLiteral("tex")) {
+      ++latex;
+    } else {
+      ++other;
+    }
+  }
+  if (code > 0 && code >= latex && code >= other)
+    return {QStringLiteral("c-comment"), QStringLiteral("string-literal"),
+            QStringLiteral("if-condition")};
+  if (latex > 0 && latex >= other)
+    return {QStringLiteral("latex-env"), QStringLiteral("latex-math"),
+            QStringLiteral("brace-depth")};
+  return TrainingSettings().watchDetectors;
 }
 
 TrainingSettings readTrainingSettings(const QSettings& s) {

@@ -29,6 +29,7 @@
 #include "train/training_form.h"
 #include "train/training_pane.h"
 #include "train/training_plots.h"
+#include "train/training_settings.h"
 #include "train/watch_plot.h"
 #include "ui_test_util.h"
 
@@ -152,6 +153,26 @@ TEST(TrainingForm, WatchSettingsReachTheRequest) {
   EXPECT_EQ(r.watchEvery, 40);
   form.watchEdit()->clear();
   EXPECT_TRUE(form.request().watchDetectors.empty());
+}
+
+TEST(TrainingForm, WatchedDetectorsFollowTheCorpusKindUntilEdited) {
+  EXPECT_EQ(suggestedWatchDetectors({QStringLiteral("/src/ring_buffer.c"), QStringLiteral("a.h")}),
+            (QStringList{QStringLiteral("c-comment"), QStringLiteral("string-literal"),
+                         QStringLiteral("if-condition")}));
+  EXPECT_EQ(suggestedWatchDetectors({QStringLiteral("paper.tex")}).first(),
+            QStringLiteral("latex-env"));
+  EXPECT_EQ(suggestedWatchDetectors({QStringLiteral("war_and_peace.txt")}),
+            TrainingSettings().watchDetectors);
+  TrainingForm form;
+  auto* corpus = form.findChild<QLineEdit*>(QStringLiteral("corpusEdit"));
+  ASSERT_NE(corpus, nullptr);
+  corpus->setText(QStringLiteral("/src/kernel/sched.c"));
+  EXPECT_EQ(form.settings().watchDetectors.first(), QStringLiteral("c-comment"));
+  corpus->setText(QStringLiteral("/books/novel.txt"));
+  EXPECT_EQ(form.settings().watchDetectors.first(), QStringLiteral("url"));
+  form.watchEdit()->setText(QStringLiteral("regex:TODO"));  // the user's choice stays
+  corpus->setText(QStringLiteral("/src/kernel/sched.c"));
+  EXPECT_EQ(form.settings().watchDetectors, QStringList{QStringLiteral("regex:TODO")});
 }
 
 TEST(TrainingPlots, GradientFlowHasDistinctLogTicksAndNoEmptyLegend) {
