@@ -14,6 +14,7 @@
 #include <QPaintEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QWheelEvent>
 #include <QtMath>
 #include <algorithm>
 #include <cmath>
@@ -79,6 +80,13 @@ void ActivationTextView::zoomOut() {
 
 void ActivationTextView::resetZoom() {
   setPointSize(defaultPointSize_);
+}
+
+void ActivationTextView::wheelEvent(QWheelEvent* event) {
+  if (!(event->modifiers() & Qt::ControlModifier)) return QAbstractScrollArea::wheelEvent(event);
+  if (event->angleDelta().y() > 0) zoomIn();
+  if (event->angleDelta().y() < 0) zoomOut();
+  event->accept();
 }
 
 void ActivationTextView::setWhitespaceMarkersVisible(bool visible) {

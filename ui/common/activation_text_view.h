@@ -3,7 +3,7 @@
 // coloured cells; lines wrap at the viewport. Only visible lines are painted. Hover emits the
 // index; a mouse-selected span (drag, Shift+click, Ctrl+C) and marked ranges are drawn as bars
 // under their cells, so the colours stay visible. The font size zooms (zoomIn/zoomOut/resetZoom,
-// kMinPointSize..kMaxPointSize) and the ↵ → markers can be hidden (the cells stay coloured).
+// kMinPointSize..kMaxPointSize, also Ctrl+wheel) and the ↵ → markers can be hidden (the cells stay coloured).
 // Used by the explorer and the generator.
 #pragma once
 
@@ -101,6 +101,7 @@ class ActivationTextView : public QAbstractScrollArea {
   void mouseMoveEvent(QMouseEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;  // Ctrl+wheel zooms, else scrolls
   void scrollContentsBy(int dx, int dy) override;
   bool viewportEvent(QEvent* event) override;
   void changeEvent(QEvent* event) override;

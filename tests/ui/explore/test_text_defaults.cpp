@@ -3,8 +3,10 @@
 // and the View menu's methods on the pane: font size zoom and the ↵ → markers.
 #include <gtest/gtest.h>
 
+#include <QApplication>
 #include <QImage>
 #include <QTest>
+#include <QWheelEvent>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -75,6 +77,18 @@ TEST(TextDefaultsTest, ViewFontSizeZoomsAndResets) {
   EXPECT_EQ(view->cellSize(), cell);
   pane.zoomTextOut();
   EXPECT_LT(view->pointSize(), start);
+  // Ctrl+wheel on the text zooms too; a plain wheel does not.
+  const double before = view->pointSize();
+  const QPointF at(20, 20);
+  QWheelEvent up(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                 Qt::ControlModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(view->viewport(), &up);
+  EXPECT_GT(view->pointSize(), before);
+  QWheelEvent plain(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  const double zoomed = view->pointSize();
+  QApplication::sendEvent(view->viewport(), &plain);
+  EXPECT_EQ(view->pointSize(), zoomed);
   for (int i = 0; i < 100; ++i) pane.zoomTextOut();
   EXPECT_DOUBLE_EQ(view->pointSize(), ActivationTextView::kMinPointSize);
   for (int i = 0; i < 100; ++i) pane.zoomTextIn();
