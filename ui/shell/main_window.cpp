@@ -183,8 +183,12 @@ void MainWindow::createMenus() {
           [this](QAction* action) { setTheme(static_cast<Theme>(action->data().toInt())); });
   connect(menus_->quit, &QAction::triggered, this, &QWidget::close);
   connect(menus_->about, &QAction::triggered, this, &MainWindow::showAbout);
-  connect(menus_->importPyTorch, &QAction::triggered, this,
-          [this] { importer_->chooseAndStart(QFileInfo(lastModelPath_).absolutePath()); });
+  connect(menus_->importPyTorch, &QAction::triggered, this, [this] {
+    if (importer_->isRunning())
+      statusBar()->showMessage(tr("An import is already running"), 5000);
+    else
+      importer_->chooseAndStart(QFileInfo(lastModelPath_).absolutePath());
+  });
   connect(menus_->shortcuts, &QAction::triggered, this, [this] { showShortcutsDialog(this); });
   connect(menus_->lookingAt, &QAction::triggered, this, [this] { showLookingAtDialog(this); });
   fillExamplesMenu();
