@@ -34,7 +34,7 @@ nlohmann::json examples() {
 TEST(Examples, CatalogueHasTheEntriesTheHelpMenuPromises) {
   const nlohmann::json entries = examples();
   ASSERT_TRUE(entries.is_array());
-  ASSERT_GE(entries.size(), 3u);
+  ASSERT_GE(entries.size(), 5u);
   std::set<std::string> ids;
   std::set<std::string> titles;
   for (const nlohmann::json& e : entries) {
@@ -47,7 +47,8 @@ TEST(Examples, CatalogueHasTheEntriesTheHelpMenuPromises) {
     titles.insert(e.at("title").get<std::string>());
     EXPECT_GT(e.at("caption").get<std::string>().size(), 100u) << "a caption is a paragraph";
   }
-  for (const char* title : {"The comment neuron", "The if-statement neuron", "The line-length neuron"})
+  for (const char* title : {"The URL neuron", "The quote neuron", "The if-statement neuron",
+                            "The comment neuron", "The line-length neuron"})
     EXPECT_EQ(titles.count(title), 1u) << title;
 }
 
@@ -82,7 +83,7 @@ TEST(Examples, EveryNeuronIsTheFindersTopForItsDetector) {
     EXPECT_EQ(m[1].str() + ":" + m[2].str(), neuron)
         << "the Example's neuron is no longer find's top " << detector << " neuron:\n"
         << find.out;
-    EXPECT_GT(std::abs(std::stod(m[3].str())), 0.3) << "too weak to show anything:\n" << find.out;
+    EXPECT_GT(std::abs(std::stod(m[3].str())), 0.2) << "too weak to show anything:\n" << find.out;
   }
 }
 
