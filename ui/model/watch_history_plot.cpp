@@ -25,7 +25,8 @@ WatchHistoryPlot::WatchHistoryPlot(QWidget* parent) : QCustomPlot(parent) {
   yAxis->setLabel(tr("Best |r|"));
   yAxis->setRange(0.0, 1.0);
   legend->setVisible(true);
-  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  // Top left: training starts from random weights, so the early |r| is usually the lowest.
+  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
   keepFollowingPalette(this);
 }
 
