@@ -32,7 +32,10 @@ int main(int argc, char* argv[]) {
   parser.addOption(neuronOption);
   parser.addOption(quantityOption);
   parser.addPositionalArgument(QStringLiteral("model"),
-                               QStringLiteral("A CellScope model file (.csm) to open at start."),
+                               QStringLiteral("A model to open at start: a CellScope .csm file, or a PyTorch "
+                                              "state_dict in .safetensors (imported first). "
+                                              "Without one, the last model and text are "
+                                              "reopened, else the first Help → Examples entry."),
                                QStringLiteral("[model]"));
   parser.addPositionalArgument(QStringLiteral("text"),
                                QStringLiteral("A UTF-8 text to explore with the model."),
@@ -56,6 +59,7 @@ int main(int argc, char* argv[]) {
 
   MainWindow window(positional.value(0), positional.value(1));
   window.setNeuronOverride(neuron);
+  if (positional.isEmpty()) window.openAtStart();
   window.show();
   return QApplication::exec();
 }

@@ -15,8 +15,6 @@ PACKAGES=(
   nlohmann-json3-dev libhdf5-dev
 )
 BUILD_DIR=build
-DEFAULT_MODEL=resources/models/default.csm
-DEFAULT_TEXT=resources/demo/dialogue.txt
 
 step() { printf '\n==> %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
@@ -83,21 +81,10 @@ or under a virtual X server, for example:
 EOF
     exit 1
   fi
-  # The Linux-kernel model on our own C file, coloured by a neuron that tracks C comments
-  # (see resources/models/README.md); the Shakespeare model if that one is missing.
-  local linux_model=resources/models/linux.csm linux_text=resources/demo/ring_buffer.c
-  local linux_neuron=0:239 linux_quantity=tanh-cell
-  local args=()
-  if [ -f "$linux_model" ] && [ -f "$linux_text" ]; then
-    args+=(--neuron "$linux_neuron" --quantity "$linux_quantity" "$linux_model" "$linux_text")
-    step "Starting ${BUILD_DIR}/app/cellscope with ${linux_model} on ${linux_text}, neuron ${linux_neuron} (${linux_quantity})"
-  elif [ -f "$DEFAULT_MODEL" ]; then
-    args+=("$DEFAULT_MODEL" "$DEFAULT_TEXT")
-    step "Starting ${BUILD_DIR}/app/cellscope with the bundled model ${DEFAULT_MODEL} and ${DEFAULT_TEXT}"
-  else
-    step "Starting ${BUILD_DIR}/app/cellscope (no bundled model at ${DEFAULT_MODEL})"
-  fi
-  exec "${BUILD_DIR}/app/cellscope" ${args[@]+"${args[@]}"}
+  # With no arguments the app reopens the last model and text, or on a first start opens the
+  # first Help → Examples entry: a bundled model on its demo text, coloured by a named neuron.
+  step "Starting ${BUILD_DIR}/app/cellscope"
+  exec "${BUILD_DIR}/app/cellscope"
 }
 
 run_tests() {

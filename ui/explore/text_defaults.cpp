@@ -47,6 +47,14 @@ std::size_t count(const std::u32string& text, const std::u32string& what) {
   return found;
 }
 
+// "//" that starts a line comment, not the one inside a URL's scheme (https://, ftp://).
+std::size_t countLineComments(const std::u32string& text) {
+  std::size_t found = 0;
+  for (std::size_t at = text.find(U"//"); at != std::u32string::npos; at = text.find(U"//", at + 2))
+    if (at == 0 || text[at - 1] != U':') ++found;
+  return found;
+}
+
 }  // namespace
 
 std::string defaultDetector(const std::u32string& whole) {
@@ -54,7 +62,7 @@ std::string defaultDetector(const std::u32string& whole) {
   const std::size_t latex = count(text, U"\\begin{") + count(text, U"\\end{") +
                             count(text, U"\\section") + count(text, U"\\documentclass") +
                             count(text, U"\\frac") + count(text, U"\\usepackage");
-  const std::size_t comments = count(text, U"/*") + count(text, U"//");
+  const std::size_t comments = count(text, U"/*") + countLineComments(text);
   const std::size_t code = count(text, U";\n") + count(text, U"{\n") + count(text, U"#include") +
                            count(text, U"#define");
   const double lines = 1.0 + static_cast<double>(count(text, U"\n"));

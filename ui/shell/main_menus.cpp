@@ -85,6 +85,20 @@ MainMenus::MainMenus(QMainWindow* window) {
 
   QMenu* view = newMenu(window->menuBar(), tr("&View"), "menuView");
   newMenu(view, tr("&Theme"), "menuTheme")->addActions(themes->actions());
+  view->addSeparator();
+  zoomIn = newAction(window, tr("Zoom &In"), "actionZoomIn", tr("A larger font for the text"));
+  zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+  zoomOut = newAction(window, tr("Zoom &Out"), "actionZoomOut", tr("A smaller font for the text"));
+  zoomOut->setShortcut(QKeySequence::ZoomOut);
+  resetZoom = newAction(window, tr("&Actual Size"), "actionResetZoom", tr("The default font size"));
+  resetZoom->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+  whitespace = newAction(window, tr("Show &Whitespace Markers"), "actionWhitespace",
+                         tr("Show line breaks and tabs as ↵ and →"));
+  whitespace->setCheckable(true);
+  whitespace->setChecked(true);
+  view->addActions({zoomIn, zoomOut, resetZoom});
+  view->addSeparator();
+  view->addAction(whitespace);
   QMenu* help = newMenu(window->menuBar(), tr("&Help"), "menuHelp");
   examples = newMenu(help, tr("&Examples"), "menuExamples");
   help->addAction(lookingAt);

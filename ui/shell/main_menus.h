@@ -1,6 +1,6 @@
 // MainMenus: the main window's actions and menu bar, built once: File (Open Model, Open Text,
 // Import PyTorch Model, Open Recent, Paste Text, Explore Validation Split, Export ▸ HTML/PNG/CSV,
-// Quit), View ▸ Theme and Help (Examples ▸, Keyboard Shortcuts, What Am I Looking At, About),
+// Quit), View (Theme ▸, text zoom, whitespace markers) and Help (Examples ▸, Keyboard Shortcuts, What Am I Looking At, About),
 // with their texts, shortcuts, status tips and object names. Construction only: MainWindow
 // connects what each action does and fills Examples. Everything is owned by the window.
 #pragma once
@@ -26,6 +26,10 @@ struct MainMenus {
   QAction* validationSplit = nullptr;
   QAction* exportActions[3] = {nullptr, nullptr, nullptr};  // in explorer_export::Format order
   QActionGroup* themes = nullptr;                           // see createThemeActions()
+  QAction* zoomIn = nullptr;  // the explorer's text font (ExplorerPane::zoomTextIn …)
+  QAction* zoomOut = nullptr;
+  QAction* resetZoom = nullptr;
+  QAction* whitespace = nullptr;  // checkable, on
   QAction* quit = nullptr;
   QAction* about = nullptr;
   QAction* shortcuts = nullptr;

@@ -133,6 +133,7 @@ MainWindow::MainWindow(const QString& modelPath, const QString& textPath, QWidge
   });
 
   createMenus();
+  connectRoomLinks();
   statusBar()->showMessage(tr("No model loaded"));
   readSettings();
   updateExportActions();
@@ -393,6 +394,7 @@ bool MainWindow::openModel(const QString& path) {
     }
     overviewPane_->setModel(*loaded, absolutePath);
     generatorPane_->setModel(*loaded);
+    generatorNeuronChosen_ = false;  // Generate follows Explore's neuron again (links file)
     explorerPane_->setModel(*loaded);
     model_ = std::move(loaded);
     modelPath_ = absolutePath;

@@ -146,6 +146,10 @@ class MainWindow : public QMainWindow {
  private:
   void createMenus();
   void fillExamplesMenu();
+  // What one room asks of another (main_window_links.cpp): the View menu's text zoom and
+  // whitespace markers, a Train-tab checkpoint opened in the explorer, and Generate colouring
+  // by the explorer's neuron until the user picks another there.
+  void connectRoomLinks();
   void showExported(const QString& path);
   void readSettings();
   void writeSettings() const;
@@ -163,6 +167,7 @@ class MainWindow : public QMainWindow {
   TrainingPane* trainingPane_ = nullptr;
   RecentFiles* recentFiles_ = nullptr;
   bool closeAfterTraining_ = false;
+  bool generatorNeuronChosen_ = false;  // the user picked Generate's neuron for this model
   std::unique_ptr<MainMenus> menus_;
   QString lastTextPath_;  // reopened at start when the command line names no text
   QString lastExportDir_;

@@ -31,6 +31,12 @@ TEST(TextDefaultsTest, TheDetectorFollowsTheText) {
                             U"family estates.\"\nShe smiled.\n"),
             "double-quote");
   EXPECT_EQ(defaultDetector(U"See http://example.org for more; it is free.\n"), "double-quote");
+  // Prose with URLs, {cross-references} and "quotes", as the bundled glossary demo: the "//" of a
+  // scheme is no comment, so it stays prose.
+  EXPECT_EQ(defaultDetector(U"stack\n\n   <programming> A {stack} of brackets; see\n"
+                            U"   {(https://example.org/a)} and {(ftp://x.org/b)}.\n"
+                            U"   Reading \"(\" pushes;\n   {parser}\n"),
+            "double-quote");
   EXPECT_EQ(defaultDetector(U"\\documentclass{article}\n\\begin{document}\n\\section{Intro}\n"
                             U"Let $x = \\frac{a}{b}$.\n\\end{document}\n"),
             "latex");
