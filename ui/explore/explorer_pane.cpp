@@ -242,6 +242,10 @@ void ExplorerPane::onAutoNeuron(quint64 textId, int layer, int neuron, int quant
   autoChosen_ = true;
 }
 
+void ExplorerPane::setFinderTarget(const QString& detector, cellscope::Quantity quantity) {
+  ui_.finder->setFindTarget(detector, quantity);
+}
+
 void ExplorerPane::stepNeuron(int delta) {
   ui_.selector->stepNeuron(delta);
 }

@@ -69,6 +69,10 @@ class ExplorerPane : public QWidget {
   // True when the shown neuron was picked automatically (the most variable of the layer over the
   // text's start), which happens once per model for its first text unless a neuron was named.
   bool neuronChosenAutomatically() const { return autoChosen_; }
+  // The finder's Find target (a detector name or "regex:…", and a quantity) for the next text
+  // opened, instead of the one guessed from the text (an Example names its own); kept while
+  // that text is shown.
+  void setFinderTarget(const QString& detector, cellscope::Quantity quantity);
   // Steps the neuron (wrapping within the layer) or the layer (clamped).
   void stepNeuron(int delta);
   void stepLayer(int delta);

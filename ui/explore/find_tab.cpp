@@ -71,12 +71,41 @@ FindTab::FindTab(FinderSession* session, QWidget* parent)
 
 void FindTab::setModel() {
   finder::fillQuantities(quantityCombo_, session_->model != nullptr, session_->config);
+  if (preset_) applyPreset();  // its quantity, now that the model's are listed
 }
 
 void FindTab::setText() {
+  if (preset_ && (presetPending_ || session_->text == presetText_)) {
+    presetPending_ = false;
+    presetText_ = session_->text;
+    applyPreset();
+    return;
+  }
+  preset_.reset();
+  presetText_.clear();
   const int index = detectorCombo_->findData(
       QString::fromStdString(text_defaults::defaultDetector(session_->text)));
   if (index >= 0) detectorCombo_->setCurrentIndex(index);
+}
+
+void FindTab::setPresetTarget(const QString& detector, cellscope::Quantity quantity) {
+  preset_ = Preset{detector, quantity};
+  presetPending_ = true;
+  applyPreset();
+}
+
+void FindTab::applyPreset() {
+  const QString regexPrefix = QStringLiteral("regex:");
+  int index = -1;
+  if (preset_->detector.startsWith(regexPrefix)) {
+    index = detectorCombo_->findData(QString::fromLatin1(kRegexTarget));
+    regexEdit_->setText(preset_->detector.mid(regexPrefix.size()));
+  } else {
+    index = detectorCombo_->findData(preset_->detector);
+  }
+  if (index >= 0) detectorCombo_->setCurrentIndex(index);
+  const int quantity = quantityCombo_->findData(static_cast<int>(preset_->quantity));
+  if (quantity >= 0) quantityCombo_->setCurrentIndex(quantity);
 }
 
 void FindTab::showNeuron(const NeuronSelection& neuron) {

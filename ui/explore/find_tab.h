@@ -1,8 +1,12 @@
 // FindTab: the finder's Find tab — ranks the neurons of every layer against a target (a
 // detector, a regular expression, or 1 inside the selected span) by |r| and shows the best
 // kTopNeurons. A row chosen by the user emits that neuron with the quantity it was ranked on.
+// The target follows each new text (text_defaults) unless a preset (an Example's) names it.
 #pragma once
 
+#include <QString>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/neuron_selection.h"
@@ -27,8 +31,12 @@ class FindTab : public FinderTab {
 
   void setModel();  // the session's model changed: its quantities
   // The session's text changed: the target becomes the detector suited to it
-  // (text_defaults::defaultDetector).
+  // (text_defaults::defaultDetector), or the preset's while there is one for it.
   void setText();
+  // A target chosen for the next text (an Example's detector — a detector_list() name or
+  // "regex:…" — and quantity): shown at once, taken instead of the automatic one when that text
+  // arrives and kept while the same text comes back (a model reloaded); another text drops it.
+  void setPresetTarget(const QString& detector, cellscope::Quantity quantity);
   void showNeuron(const NeuronSelection& neuron);  // highlights its row (see NeuronFinderPanel)
   void run();
   void onFound(const FindResult& result);
@@ -41,6 +49,15 @@ class FindTab : public FinderTab {
   void clearResults() override;
   void updateRegexVisibility();
   void emitRow(int row);
+  void applyPreset();
+
+  struct Preset {
+    QString detector;
+    cellscope::Quantity quantity;
+  };
+  std::optional<Preset> preset_;
+  bool presetPending_ = false;  // not yet applied to a text
+  std::u32string presetText_;   // the text it was applied to
 
   std::vector<cellscope::NeuronScore> scores_;
   cellscope::Quantity quantity_ = cellscope::Quantity::kHidden;  // of scores_

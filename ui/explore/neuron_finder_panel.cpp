@@ -108,6 +108,10 @@ void NeuronFinderPanel::setQuantity(cellscope::Quantity quantity) {
   matchTab_->setQuantity(quantity);
 }
 
+void NeuronFinderPanel::setFindTarget(const QString& detector, cellscope::Quantity quantity) {
+  findTab_->setPresetTarget(detector, quantity);
+}
+
 void NeuronFinderPanel::showNeuron(const NeuronSelection& neuron) {
   findTab_->showNeuron(neuron);
   matchTab_->showNeuron(neuron);

@@ -41,6 +41,8 @@ class NeuronFinderPanel : public QWidget {
   void setSelection(qint64 begin, qint64 end);
   // The explorer's quantity: Match uses it next (the user may still pick another).
   void setQuantity(cellscope::Quantity quantity);
+  // Find's target for the next text instead of the automatic one (FindTab::setPresetTarget).
+  void setFindTarget(const QString& detector, cellscope::Quantity quantity);
   // The neuron the text is coloured by: Find's and Match's tables highlight its row (none when
   // it is not listed), so a highlighted row never names another neuron. Emits nothing.
   void showNeuron(const NeuronSelection& neuron);

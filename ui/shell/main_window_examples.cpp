@@ -43,6 +43,7 @@ bool MainWindow::openExample(const Example& example) {
     return false;
   }
   explorerPane_->setNeuronSelection(*neuron);
+  explorerPane_->setFinderTarget(example.detector, example.neuron.quantity);
   openText(example.textPath);
   if (!example.focus.isEmpty()) {
     // Once the text is read, the place the caption talks about is scrolled into view.

@@ -2,17 +2,20 @@
 // offscreen platform: every Examples action opens its bundled model and demo text coloured by
 // its neuron with its caption shown; with nothing on the command line the window reopens the
 // last model and text when they exist, else the first Example; the data folder is found
-// installed (<bin>/../share/cellscope) before the source tree; the shortcut list holds every
-// action's shortcut and the stepping keys.
+// installed (<bin>/../share/cellscope) before the source tree; an Example presets the finder's
+// Find target so Find ranks its neuron first; the shortcut list holds every action's shortcut and
+// the stepping keys.
 #include <gtest/gtest.h>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDialog>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
+#include <QPushButton>
 #include <QSettings>
 #include <QShortcut>
 #include <QTemporaryDir>
@@ -22,6 +25,8 @@
 #include "checkpoint.h"
 #include "common/activation_text_view.h"
 #include "explore/explorer_pane.h"
+#include "explore/neuron_finder_panel.h"
+#include "explore/text_defaults.h"
 #include "model/model_overview_pane.h"
 #include "shell/caption_bar.h"
 #include "shell/examples.h"
@@ -144,6 +149,64 @@ TEST(ShellExamples, EveryExamplesActionOpensItsModelTextAndNeuronWithItsCaption)
   EXPECT_TRUE(window.captionBar()->isVisible());
   window.openText(QDir(defaultDataDir()).filePath(QStringLiteral("demo/dialogue.txt")));
   EXPECT_FALSE(window.captionBar()->isVisible());
+}
+
+TEST(ShellExamples, AnExamplePresetsFindsTargetAndFindRanksItsNeuronFirst) {
+  MainWindow window;
+  window.resize(1200, 800);
+  window.show();
+  const auto byId = [&window](const char* id) -> const Example* {
+    for (const Example& example : window.examples())
+      if (example.id == QLatin1String(id)) return &example;
+    return nullptr;
+  };
+  const Example* url = byId("url-neuron");
+  ASSERT_NE(url, nullptr);
+  ASSERT_EQ(url->detector, QStringLiteral("url"));
+  ASSERT_TRUE(window.openExample(*url));
+  const QString text = QFileInfo(url->textPath).absoluteFilePath();
+  ASSERT_TRUE(waitFor(
+      [&] { return showing(window, QFileInfo(url->modelPath).absoluteFilePath(), text); },
+      kColourMs));
+
+  ExplorerPane* pane = window.explorerPane();
+  auto* target = pane->findChild<QComboBox*>(QStringLiteral("finderDetectorCombo"));
+  auto* quantity = pane->findChild<QComboBox*>(QStringLiteral("finderQuantityCombo"));
+  ASSERT_NE(target, nullptr);
+  ASSERT_NE(quantity, nullptr);
+  // Not what the text alone would pick: the Example named it.
+  ASSERT_NE(text_defaults::defaultDetector(pane->text()), "url");
+  EXPECT_EQ(target->currentData().toString(), QStringLiteral("url"));
+  EXPECT_EQ(quantity->currentData().toInt(), static_cast<int>(url->neuron.quantity));
+
+  QTest::mouseClick(pane->findChild<QPushButton*>(QStringLiteral("finderRunButton")),
+                    Qt::LeftButton);
+  ASSERT_TRUE(waitFor(
+      [&] { return !pane->finder()->isBusy() && !pane->finder()->findResults().empty(); },
+      kColourMs))
+      << pane->finder()->findStatus().toStdString();
+  const cellscope::NeuronScore& best = pane->finder()->findResults().front();
+  EXPECT_EQ(best.layer, url->neuron.layer);
+  EXPECT_EQ(best.neuron, url->neuron.neuron);
+  EXPECT_EQ(pane->neuronSelection(), url->neuron);
+
+  // The quote Example on the same text names its own target.
+  const Example* quote = byId("quote-neuron");
+  ASSERT_NE(quote, nullptr);
+  ASSERT_TRUE(window.openExample(*quote));
+  ASSERT_TRUE(waitFor([&] { return showing(window, window.modelPath(), text); }, kColourMs));
+  EXPECT_EQ(target->currentData().toString(), quote->detector);
+
+  // A text opened by hand gets the automatic target again.
+  const QString dialogue = QDir(defaultDataDir()).filePath(QStringLiteral("demo/dialogue.txt"));
+  window.openText(dialogue);
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return showing(window, window.modelPath(), QFileInfo(dialogue).absoluteFilePath());
+      },
+      kColourMs));
+  EXPECT_EQ(target->currentData().toString().toStdString(),
+            text_defaults::defaultDetector(pane->text()));
 }
 
 TEST(ShellStartup, WithNothingToReopenOpensTheFirstExample) {
