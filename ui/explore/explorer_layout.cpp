@@ -9,12 +9,14 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include "activation_plot.h"
 #include "common/activation_text_view.h"
 #include "common/neuron_selector.h"
 #include "explorer_pane.h"
+#include "explorer_welcome.h"
 #include "neuron_finder_panel.h"
 #include "neuron_heatmap.h"
 
@@ -65,6 +67,11 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
   w.view = new ActivationTextView;
   w.view->setObjectName(QStringLiteral("explorerView"));
   w.view->setFocusPolicy(Qt::StrongFocus);
+  w.welcome = new ExplorerWelcome;
+  w.textStack = new QStackedWidget;
+  w.textStack->setObjectName(QStringLiteral("explorerTextStack"));
+  w.textStack->addWidget(w.welcome);
+  w.textStack->addWidget(w.view);
   w.hoverLabel = new QLabel;
   w.hoverLabel->setObjectName(QStringLiteral("explorerHoverLabel"));
   w.hoverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -86,7 +93,7 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
   heatmapScroll->setMinimumHeight(60);
   auto* split = new QSplitter(Qt::Vertical);
   split->setObjectName(QStringLiteral("explorerSplitter"));
-  split->addWidget(w.view);
+  split->addWidget(w.textStack);
   split->addWidget(w.plot);
   split->addWidget(heatmapScroll);
   split->setStretchFactor(0, 4);

@@ -1,6 +1,7 @@
 // ExplorerLayout: the explorer's widgets and where they sit — the top row (open button, text
-// name, progress bar, neuron selector, legend), the text view over the activation plot and the
-// heatmap, the neuron finder at the side and the hover line at the bottom. Arrangement only:
+// name, progress bar, neuron selector, legend), the text view (in a stack under the welcome
+// shown while there is no text) over the activation plot and the heatmap, the neuron finder at
+// the side and the hover line at the bottom. Arrangement only:
 // ExplorerPane connects them to each other and to its worker.
 #pragma once
 
@@ -11,12 +12,14 @@
 
 class ActivationPlot;
 class ActivationTextView;
+class ExplorerWelcome;
 class NeuronFinderPanel;
 class NeuronHeatmap;
 class NeuronSelector;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QStackedWidget;
 class QWidget;
 
 struct ExplorerLayout {
@@ -26,6 +29,8 @@ struct ExplorerLayout {
   NeuronSelector* selector = nullptr;
   QLabel* legendLabel = nullptr;
   ActivationTextView* view = nullptr;
+  ExplorerWelcome* welcome = nullptr;
+  QStackedWidget* textStack = nullptr;  // welcome first, view once a text is shown
   ActivationPlot* plot = nullptr;
   NeuronHeatmap* heatmap = nullptr;
   NeuronFinderPanel* finder = nullptr;

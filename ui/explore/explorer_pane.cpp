@@ -12,6 +12,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QStackedWidget>
 #include <QThread>
 #include <QTimer>
 #include <QToolTip>
@@ -20,6 +21,7 @@
 
 #include "activation_plot.h"
 #include "explorer_layout.h"
+#include "explorer_welcome.h"
 #include "common/activation_text_view.h"
 #include "checkpoint.h"
 #include "common/color_map.h"
@@ -35,6 +37,7 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
 
   ui_ = buildExplorerLayout(this);
   connect(ui_.openButton, &QPushButton::clicked, this, &ExplorerPane::chooseText);
+  connect(ui_.welcome, &ExplorerWelcome::exampleRequested, this, &ExplorerPane::exampleRequested);
   ui_.view->installEventFilter(this);
   plotTimer_ = new QTimer(this);
   plotTimer_->setSingleShot(true);
@@ -120,6 +123,7 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
       worker_, [worker, file] { worker->setModel(file); }, Qt::QueuedConnection);
 
   ui_.finder->setModel(model_);
+  ui_.welcome->setHasModel(true);
   const cellscope::ModelConfig& config = model.model;
   ui_.selector->setModel(config);
   ui_.finder->setQuantity(neuronSelection().quantity);
@@ -240,6 +244,10 @@ void ExplorerPane::onAutoNeuron(quint64 textId, int layer, int neuron, int quant
       NeuronSelection{layer, neuron, static_cast<cellscope::Quantity>(quantity)});
   applyingAuto_ = false;
   autoChosen_ = true;
+}
+
+void ExplorerPane::setExampleTitles(const QStringList& titles) {
+  ui_.welcome->setExampleTitles(titles);
 }
 
 void ExplorerPane::setFinderTarget(const QString& detector, cellscope::Quantity quantity) {
@@ -392,6 +400,7 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   textPath_ = pendingPath_;
   textTitle_ = text.path;
   textLoaded_ = true;
+  ui_.textStack->setCurrentWidget(ui_.view);  // the welcome goes for good
   ui_.view->setText(text.text);
   ui_.finder->setText(text.text);
   hovered_ = -1;

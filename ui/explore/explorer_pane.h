@@ -2,11 +2,12 @@
 // quantity, legend), its activation as a line and the layer as a heatmap under it, the neuron
 // finder at the side. Work runs on an ExplorerWorker thread (progress bar; the GUI never waits);
 // hover shows the value and top-5 predictions; ←/→ or [/] step the neuron, ↑/↓ the layer. A bad
-// file ends in an error box naming it.
+// file ends in an error box naming it. While there is no text, a welcome lists the Examples.
 #pragma once
 
 #include <QElapsedTimer>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 
 class ActivationPlot;
 class ActivationTextView;
+class ExplorerWelcome;
 class NeuronFinderPanel;
 class NeuronHeatmap;
 class QTimer;
@@ -73,6 +75,9 @@ class ExplorerPane : public QWidget {
   // opened, instead of the one guessed from the text (an Example names its own); kept while
   // that text is shown.
   void setFinderTarget(const QString& detector, cellscope::Quantity quantity);
+  // The Examples listed by the welcome shown while there is no text (the shell's catalogue;
+  // clicking one emits exampleRequested with its index). The welcome goes once a text is shown.
+  void setExampleTitles(const QStringList& titles);
   // Steps the neuron (wrapping within the layer) or the layer (clamped).
   void stepNeuron(int delta);
   void stepLayer(int delta);
@@ -82,6 +87,7 @@ class ExplorerPane : public QWidget {
   void setCacheBudget(std::size_t bytes) { worker_->setCacheBudget(bytes); }
 
   ActivationTextView* view() const { return ui_.view; }
+  ExplorerWelcome* welcome() const { return ui_.welcome; }
   QLabel* hoverLabel() const { return ui_.hoverLabel; }
   QLabel* legendLabel() const { return ui_.legendLabel; }
   QProgressBar* progressBar() const { return ui_.progressBar; }
@@ -105,6 +111,8 @@ class ExplorerPane : public QWidget {
   void colouringFinished();
   // Some of the selected neuron's values arrived (values() changed).
   void valuesChanged();
+  // An Example's link on the welcome was clicked (its index in setExampleTitles' list).
+  void exampleRequested(int index);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QStringList>
 #include <QTimer>
 
 #include "caption_bar.h"
@@ -26,6 +27,13 @@ void MainWindow::fillExamplesMenu() {
   if (examples_.examples.isEmpty()) {
     menus_->examples->addAction(examples_.error)->setEnabled(false);
   }
+  // The same list on the Explore tab while it has no text.
+  QStringList titles;
+  for (const Example& example : examples_.examples) titles << example.title;
+  explorerPane_->setExampleTitles(titles);
+  connect(explorerPane_, &ExplorerPane::exampleRequested, this, [this](int index) {
+    if (index >= 0 && index < examples_.examples.size()) openExample(examples_.examples[index]);
+  });
 }
 
 bool MainWindow::openExample(const Example& example) {

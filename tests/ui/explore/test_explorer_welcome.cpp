@@ -1,16 +1,24 @@
-// The explorer's finder target, offscreen on a tiny LSTM made here: the Find target named by a
-// caller (an Example) wins over the one guessed from the text for that text only, and comes back
-// when the same text is probed again under a reloaded model.
+// What the Explore tab shows before and around a text, offscreen on a tiny LSTM made here: with
+// no text, a welcome listing the Examples it is given (a click names the index) and a hint that
+// follows whether a model is loaded, gone once a text is shown and kept after a failed one; the
+// finder's Find target named by a caller (an Example) wins over the one guessed from the text for
+// that text only, and comes back when the same text is probed again under a reloaded model.
 #include <gtest/gtest.h>
 
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStackedWidget>
 #include <QTemporaryDir>
+#include <QTest>
 #include <string>
 
 #include "checkpoint.h"
+#include "common/activation_text_view.h"
 #include "explore/explorer_pane.h"
+#include "explore/explorer_welcome.h"
 #include "explore/neuron_finder_panel.h"
 #include "explore/text_defaults.h"
 #include "model.h"
@@ -112,4 +120,69 @@ TEST(ExplorerFinderTarget, ARegexTargetFillsTheRegexField) {
   EXPECT_EQ(p.pane.findChild<QLineEdit*>(QStringLiteral("finderRegexEdit"))->text(),
             QStringLiteral("\"[^\"]*\""));
   EXPECT_EQ(p.quantity(), Quantity::kHidden);
+}
+
+TEST(ExplorerWelcomeTest, ListsTheExamplesUntilATextIsShown) {
+  Pane p;
+  p.pane.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&p.pane));
+  ExplorerWelcome* welcome = p.pane.welcome();
+  EXPECT_TRUE(welcome->isVisible());
+  EXPECT_FALSE(p.pane.view()->isVisible());
+  EXPECT_TRUE(welcome->hint().contains(QStringLiteral("Open Model")))
+      << welcome->hint().toStdString();
+  EXPECT_TRUE(welcome->findChildren<QPushButton*>().isEmpty()) << "no catalogue, no links";
+
+  const QStringList titles{QStringLiteral("The URL neuron"), QStringLiteral("The comment neuron"),
+                           QStringLiteral("The quote neuron")};
+  p.pane.setExampleTitles(titles);
+  EXPECT_EQ(welcome->exampleTitles(), titles);
+  ASSERT_EQ(welcome->findChildren<QPushButton*>().size(), titles.size());
+  auto* second = welcome->findChild<QPushButton*>(QStringLiteral("welcomeExample_1"));
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(second->text(), titles[1]);
+  ASSERT_TRUE(waitFor([&] { return second->isVisible() && second->width() > 0; }));
+  QSignalSpy requested(&p.pane, &ExplorerPane::exampleRequested);
+  QTest::mouseClick(second, Qt::LeftButton);
+  ASSERT_EQ(requested.count(), 1);
+  EXPECT_EQ(requested.at(0).at(0).toInt(), 1);
+
+  // The links follow the palette's link colour (a dark theme sets a lighter one).
+  QPalette dark = p.pane.palette();
+  dark.setColor(QPalette::Link, QColor(90, 160, 255));
+  p.pane.setPalette(dark);
+  EXPECT_TRUE(second->styleSheet().contains(QStringLiteral("#5aa0ff")))
+      << second->styleSheet().toStdString();
+
+  // A new list replaces the old one.
+  p.pane.setExampleTitles({QStringLiteral("Only one")});
+  EXPECT_EQ(welcome->findChildren<QPushButton*>().size(), 1);
+
+  // A model but no text yet: still there, now pointing at Open Text.
+  p.pane.setModel(p.model);
+  EXPECT_TRUE(welcome->isVisible());
+  EXPECT_TRUE(welcome->hint().contains(QStringLiteral("Open Text")))
+      << welcome->hint().toStdString();
+  EXPECT_FALSE(welcome->hint().contains(QStringLiteral("Open Model")));
+
+  const QString prose = writeFile(p.dir, "prose.txt", kProse);
+  ASSERT_TRUE(p.open(prose));
+  EXPECT_FALSE(welcome->isVisible());
+  EXPECT_TRUE(p.pane.view()->isVisible());
+  const auto* stack = p.pane.findChild<QStackedWidget*>(QStringLiteral("explorerTextStack"));
+  ASSERT_NE(stack, nullptr);
+  EXPECT_EQ(p.pane.view()->geometry().size(), stack->size())
+      << "the view fills the welcome's place";
+}
+
+TEST(ExplorerWelcomeTest, AFailedTextKeepsIt) {
+  Pane p;
+  p.pane.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&p.pane));
+  p.pane.setModel(p.model);
+  ui_test::MessageBoxCatcher catcher;
+  p.pane.openText(p.dir.filePath(QStringLiteral("no-such-file.txt")));
+  ASSERT_TRUE(waitFor([&] { return catcher.seen() && !p.pane.isProbing(); }));
+  EXPECT_TRUE(p.pane.welcome()->isVisible());
+  EXPECT_FALSE(p.pane.view()->isVisible());
 }

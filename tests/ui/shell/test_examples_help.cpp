@@ -2,9 +2,9 @@
 // offscreen platform: every Examples action opens its bundled model and demo text coloured by
 // its neuron with its caption shown; with nothing on the command line the window reopens the
 // last model and text when they exist, else the first Example; the data folder is found
-// installed (<bin>/../share/cellscope) before the source tree; an Example presets the finder's
-// Find target so Find ranks its neuron first; the shortcut list holds every action's shortcut and
-// the stepping keys.
+// installed (<bin>/../share/cellscope) before the source tree; the empty Explore tab lists the
+// Examples and opens the one clicked; an Example presets the finder's Find target so Find
+// ranks its neuron first; the shortcut list holds every action's shortcut and the stepping keys.
 #include <gtest/gtest.h>
 
 #include <QAction>
@@ -25,6 +25,7 @@
 #include "checkpoint.h"
 #include "common/activation_text_view.h"
 #include "explore/explorer_pane.h"
+#include "explore/explorer_welcome.h"
 #include "explore/neuron_finder_panel.h"
 #include "explore/text_defaults.h"
 #include "model/model_overview_pane.h"
@@ -149,6 +150,35 @@ TEST(ShellExamples, EveryExamplesActionOpensItsModelTextAndNeuronWithItsCaption)
   EXPECT_TRUE(window.captionBar()->isVisible());
   window.openText(QDir(defaultDataDir()).filePath(QStringLiteral("demo/dialogue.txt")));
   EXPECT_FALSE(window.captionBar()->isVisible());
+}
+
+TEST(ShellExamples, TheEmptyExploreTabListsTheExamplesAndOpensTheOneClicked) {
+  MainWindow window;
+  window.resize(1200, 800);
+  window.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  ASSERT_GE(window.examples().size(), 2);
+  const ExplorerWelcome* welcome = window.explorerPane()->welcome();
+  ASSERT_TRUE(welcome->isVisible());
+  QStringList titles;
+  for (const Example& example : window.examples()) titles << example.title;
+  EXPECT_EQ(welcome->exampleTitles(), titles);
+
+  const Example& second = window.examples().at(1);
+  auto* link = welcome->findChild<QPushButton*>(QStringLiteral("welcomeExample_1"));
+  ASSERT_NE(link, nullptr);
+  EXPECT_EQ(link->text(), second.title);
+  QTest::mouseClick(link, Qt::LeftButton);
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return showing(window, QFileInfo(second.modelPath).absoluteFilePath(),
+                       QFileInfo(second.textPath).absoluteFilePath());
+      },
+      kColourMs));
+  EXPECT_EQ(window.explorerPane()->neuronSelection(), second.neuron);
+  EXPECT_EQ(window.captionBar()->title(), second.title);
+  EXPECT_FALSE(welcome->isVisible());
+  EXPECT_TRUE(window.explorerPane()->view()->isVisible());
 }
 
 TEST(ShellExamples, AnExamplePresetsFindsTargetAndFindRanksItsNeuronFirst) {
