@@ -216,7 +216,10 @@ TrainResult Trainer::run(const EncodedText& train_text, const EncodedText& val_t
     const ModelFile file = to_model_file();
     save_model_file(checkpoint_path, file);
     last_checkpoint = progress_.iteration;
-    CheckpointEvent event{checkpoint_path, progress_.iteration, last_val};
+    CheckpointEvent event;
+    event.path = checkpoint_path;
+    event.iteration = progress_.iteration;
+    event.val_loss = last_val;
     if (keep_checkpoints_) {
       const auto file_of = [&](int64_t iteration) {
         return checkpoint_file_path(checkpoint_path, iteration);

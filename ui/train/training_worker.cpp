@@ -52,7 +52,10 @@ class TrainingWorker::Observer : public cellscope::TrainingObserver {
   }
   void on_checkpoint(const cellscope::CheckpointEvent& ev) override {
     flush();
-    TrainingCheckpoint event{QString::fromStdString(ev.path), ev.iteration, ev.val_loss};
+    TrainingCheckpoint event;
+    event.path = QString::fromStdString(ev.path);
+    event.iteration = ev.iteration;
+    event.valLoss = ev.val_loss;
     for (const std::string& path : ev.removed) event.removed << QString::fromStdString(path);
     event.kept = ev.kept;
     event.final = ev.final;
