@@ -28,7 +28,7 @@ constexpr uint64_t kMaxHeaderBytes = 100u << 20;  // the reference implementatio
 // value) and the parser's nesting before it is built: a 100 MB header of "[[[[" or of a
 // huge array is refused instead of costing gigabytes (or the stack, when the tree is freed).
 constexpr int kMaxHeaderDepth = 16;
-constexpr std::size_t kMaxHeaderValues = 1u << 18;  // a state_dict of ~30,000 tensors
+constexpr std::size_t kMaxHeaderValues = 1u << 16;  // ~8,000 tensors; importable: < 300
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw Error(path + ": " + what);

@@ -1,6 +1,6 @@
 // kill -9 at any moment: a real `cellscope-cli train` on a small synthetic corpus, checkpointing
-// every iteration (so most moments fall inside a checkpoint write), is killed with SIGKILL at
-// 20 random moments and resumed each time. After every kill the .csm on disk loads (its CRC
+// every iteration, is killed with SIGKILL at 20 random moments (every other one just as a
+// checkpoint write has begun) and resumed each time. After every kill the .csm on disk loads (its CRC
 // verifies) and has not gone backwards; at the end the resumed run equals an uninterrupted one
 // at the same iteration bit for bit (loss and weights; one thread, as the trainer's exactness
 // promise says). The random moments are printed with the seed that drew them.
@@ -116,6 +116,13 @@ TEST(KillTraining, SigkillAtRandomMomentsLosesNothingAndResumesExactly) {
     const pid_t pid = start(train_args(corpus, out, resume ? out : ""), log);
     const int ms = delay_ms(rng);
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    if (kills % 2 == 1) {
+      // Every other kill waits for the next checkpoint write to begin (its .tmp appears), so
+      // some kills land inside a write however small the write's share of the time is.
+      for (int i = 0; i < 20000 && !fs::exists(out + ".tmp"); ++i) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+    }
     ::kill(pid, SIGKILL);
     const int code = wait_exit(pid);
     if (code == 0) {  // it finished first: start again from the beginning for more kills
