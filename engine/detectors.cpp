@@ -325,6 +325,17 @@ Signal detect(const std::string& spec, const std::u32string& text) {
   const std::string kRegex = "regex:";
   if (spec.compare(0, kRegex.size(), kRegex) == 0) {
     if (spec.size() == kRegex.size()) throw Error("empty regular expression in '" + spec + "'");
+    // libstdc++'s regex compiler overflows a signed long on a back-reference or repeat count of
+    // 19+ digits (undefined behaviour, found by fuzzing): no sensible pattern needs 10 digits.
+    std::size_t digits = 0;
+    for (char c : spec) {
+      digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+      if (digits > 9) {
+        throw Error("regular expression '" + spec.substr(kRegex.size()) +
+                    "' has a number of more than 9 digits (a repeat count or back-reference "
+                    "that large is refused)");
+      }
+    }
     s.values = detectors::regex_matches(spec.substr(kRegex.size()), text);
     return s;
   }

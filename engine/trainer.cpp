@@ -37,12 +37,13 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
 std::unique_ptr<Model<float>> model_from_file(const ModelFile& file, const std::string& path) {
-  auto model = std::make_unique<Model<float>>(file.model);
-  if (file.parameters.size() != model->params().size()) {
+  // Compared before the model is built: a file that lies about its size allocates nothing.
+  const std::size_t needed = parameter_count(file.model);
+  if (file.parameters.size() != needed) {
     throw Error(path + ": the file holds " + std::to_string(file.parameters.size()) +
-                " parameters, but its configuration needs " +
-                std::to_string(model->params().size()));
+                " parameters, but its configuration needs " + std::to_string(needed));
   }
+  auto model = std::make_unique<Model<float>>(file.model);
   model->params().assign(file.parameters);
   return model;
 }

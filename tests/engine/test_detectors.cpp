@@ -172,6 +172,24 @@ TEST(Detectors, ErrorsNameTheProblem) {
     EXPECT_NE(std::string(e.what()).find("double-quote"), std::string::npos);
   }
   EXPECT_THROW(detect("regex:", U"abc"), Error);
+  // A 10-digit repeat count or back-reference is refused before std::regex (whose compiler
+  // overflows on 19+ digits, found by fuzzing); shorter numbers still reach it (and a huge
+  // repeat count gets std::regex's own error, naming the pattern).
+  try {
+    detect("regex:(a)\\1234567890", U"aa");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 9 digits"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(detect("regex:a{1,12345678901}", U"aa"), Error);
+  EXPECT_EQ(detect("regex:a{1,12}", U"aa").values.size(), 2u);
+  try {
+    detect("regex:a{1,123456789}", U"aa");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).find("more than 9 digits"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'a{1,123456789}'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Detectors, RegistryIsCompleteAndEveryDetectorCoversTheText) {
