@@ -10,6 +10,7 @@
 #include <iostream>
 #include <random>
 
+#include "../common/quoted_language.h"
 #include "checkpoint.h"
 #include "detectors.h"
 #include "error.h"
@@ -25,37 +26,7 @@ namespace {
 
 using testing_util::encode_text;
 
-// Sentences of 3-7 items ending in ". " or a newline; an item is a word (1-3 letters of "abcd")
-// or, one time in four, a quote of 2-6 such words joined by '_'.
-std::string quoted_language(std::size_t length, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
-  std::string out;
-  auto word = [&] {
-    const int n = 1 + pick(3);
-    for (int i = 0; i < n; ++i) out += "abcd"[pick(4)];
-  };
-  while (out.size() < length) {
-    const int items = 3 + pick(5);
-    for (int i = 0; i < items; ++i) {
-      if (i > 0) out += ' ';
-      if (pick(4) == 0) {
-        out += '"';
-        const int n = 2 + pick(5);
-        for (int k = 0; k < n; ++k) {
-          if (k > 0) out += '_';
-          word();
-        }
-        out += '"';
-      } else {
-        word();
-      }
-    }
-    out += pick(3) == 0 ? "\n" : ". ";
-  }
-  out.resize(length);
-  return out;
-}
+using test_data::quoted_language;
 
 struct Recorder : TrainingObserver {
   std::vector<WatchEvent> events;

@@ -34,6 +34,7 @@
 #include "explore/neuron_heatmap.h"
 #include "probe.h"
 #include "trainer.h"
+#include "random_model.h"
 #include "ui_test_util.h"
 #include "vocabulary.h"
 
@@ -42,18 +43,8 @@ namespace {
 using ui_test::waitFor;
 
 cellscope::ModelFile tinyModel() {
-  cellscope::ModelFile file;
-  const std::u32string chars = U"\n !',.:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  file.vocabulary.assign(chars.begin(), chars.end());
-  file.model.cell = cellscope::CellType::kLstm;
-  file.model.vocab_size = static_cast<int32_t>(file.vocabulary.size());
-  file.model.hidden_size = 12;
-  file.model.num_layers = 2;
-  cellscope::Model<float> model(file.model);
-  model.init_params(11);
-  file.parameters = model.params().to_vector();
-  for (float& p : file.parameters) p *= 4.0f;
-  return file;
+  return ui_test::randomModel(
+      U"\n !',.:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 12, 2, 11, 4.0f);
 }
 
 const char kText[] =

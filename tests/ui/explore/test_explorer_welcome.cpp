@@ -22,6 +22,7 @@
 #include "explore/neuron_finder_panel.h"
 #include "explore/text_defaults.h"
 #include "model.h"
+#include "random_model.h"
 #include "ui_test_util.h"
 
 namespace {
@@ -30,17 +31,7 @@ using cellscope::Quantity;
 using ui_test::waitFor;
 
 cellscope::ModelFile tinyModel() {
-  cellscope::ModelFile file;
-  const std::u32string chars = U"\n \"(){};#/*,.abcdefghijklmnopqrstuvwxyz";
-  file.vocabulary.assign(chars.begin(), chars.end());
-  file.model.cell = cellscope::CellType::kLstm;
-  file.model.vocab_size = static_cast<int32_t>(file.vocabulary.size());
-  file.model.hidden_size = 8;
-  file.model.num_layers = 1;
-  cellscope::Model<float> model(file.model);
-  model.init_params(5);
-  file.parameters = model.params().to_vector();
-  return file;
+  return ui_test::randomModel(U"\n \"(){};#/*,.abcdefghijklmnopqrstuvwxyz", 8, 1, 5);
 }
 
 QString writeFile(const QTemporaryDir& dir, const char* name, const QByteArray& bytes) {

@@ -31,6 +31,7 @@
 #include "saturation.h"
 #include "explore/saturation_plot.h"
 #include "trainer.h"
+#include "random_model.h"
 #include "ui_test_util.h"
 #include "vocabulary.h"
 
@@ -53,18 +54,9 @@ std::u32string mixedText(std::size_t length, uint64_t seed) {
 std::shared_ptr<const cellscope::ModelFile> randomModel(const std::u32string& text,
                                                         cellscope::CellType cell, int hidden,
                                                         int layers, uint64_t seed) {
-  auto file = std::make_shared<cellscope::ModelFile>();
-  file->vocabulary =
-      cellscope::Vocabulary(std::vector<char32_t>(text.begin(), text.end())).code_points();
-  file->model.cell = cell;
-  file->model.vocab_size = static_cast<int32_t>(file->vocabulary.size());
-  file->model.hidden_size = hidden;
-  file->model.num_layers = layers;
-  cellscope::Model<float> model(file->model);
-  model.init_params(seed);
-  file->parameters = model.params().to_vector();
-  for (float& p : file->parameters) p *= 4.0f;  // activations spread over their whole range
-  return file;
+  // ×4: activations spread over their whole range
+  return std::make_shared<const cellscope::ModelFile>(
+      ui_test::randomModel(text, hidden, layers, seed, 4.0f, cell));
 }
 
 // The engine side of one comparison: the model, the encoded text and a probe over them.

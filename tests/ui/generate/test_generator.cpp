@@ -27,6 +27,7 @@
 #include "generate/generator_pane.h"
 #include "shell/main_window.h"
 #include "model.h"
+#include "random_model.h"
 #include "ui_test_util.h"
 
 namespace {
@@ -35,18 +36,10 @@ using ui_test::kWaitMs;
 
 cellscope::ModelFile tinyModel(int hidden = 16,
                                cellscope::CellType cell = cellscope::CellType::kLstm) {
-  cellscope::ModelFile file;
-  const std::u32string chars = U"\n !',.:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  file.vocabulary.assign(chars.begin(), chars.end());
-  file.model.cell = cell;
-  file.model.vocab_size = static_cast<int32_t>(file.vocabulary.size());
-  file.model.hidden_size = hidden;
-  file.model.num_layers = 2;
-  cellscope::Model<float> model(file.model);
-  model.init_params(7);
-  file.parameters = model.params().to_vector();
-  for (float& p : file.parameters) p *= 4.0f;  // peakier than a fresh initialisation
-  return file;
+  // ×4: peakier than a fresh initialisation
+  return ui_test::randomModel(
+      U"\n !',.:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", hidden, 2, 7, 4.0f,
+      cell);
 }
 
 // Waits until the primary column's current run has finished; returns its text.

@@ -24,6 +24,7 @@
 #include <random>
 #include <set>
 
+#include "../../common/quoted_language.h"
 #include "checkpoint.h"
 #include "probe.h"
 #include "train/training_form.h"
@@ -38,36 +39,9 @@ namespace {
 using ui_test::kWaitMs;
 using ui_test::waitFor;
 
-// As tests/engine/test_watch.cpp: words inside "..." are joined by '_' instead of ' ', so only
-// a quote memory tells which comes next.
+// The engine watch test's language (tests/common/quoted_language.h), as bytes for the corpus.
 QByteArray quotedLanguage(int length, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
-  QByteArray out;
-  const auto word = [&] {
-    const int n = 1 + pick(3);
-    for (int i = 0; i < n; ++i) out += "abcd"[pick(4)];
-  };
-  while (out.size() < length) {
-    const int items = 3 + pick(5);
-    for (int i = 0; i < items; ++i) {
-      if (i > 0) out += ' ';
-      if (pick(4) == 0) {
-        out += '"';
-        const int n = 2 + pick(5);
-        for (int k = 0; k < n; ++k) {
-          if (k > 0) out += '_';
-          word();
-        }
-        out += '"';
-      } else {
-        word();
-      }
-    }
-    out += pick(3) == 0 ? "\n" : ". ";
-  }
-  out.resize(length);
-  return out;
+  return QByteArray::fromStdString(test_data::quoted_language(std::size_t(length), seed));
 }
 
 TrainingSettings quotedSettings(const QTemporaryDir& dir, int length = 40000) {
