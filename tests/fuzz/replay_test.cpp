@@ -16,6 +16,11 @@
 #include "fuzz_targets.h"
 
 namespace cellscope::fuzz {
+
+// Outside the anonymous namespace, so GoogleTest finds it by argument-dependent lookup when it
+// prints a parameter.
+void PrintTo(const Target& target, std::ostream* os) { *os << target.name; }
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -52,8 +57,6 @@ std::string replay(EntryPoint run, const std::string& bytes, bool* refused = nul
   }
   return {};
 }
-
-void PrintTo(const Target& target, std::ostream* os) { *os << target.name; }
 
 class Replay : public ::testing::TestWithParam<Target> {};
 
