@@ -26,6 +26,15 @@ inline std::string unique_temp_dir(const std::string& tag) {
   return dir;
 }
 
+// Removes a test's temp folder when the test ends, however it ends (an ASSERT returns early).
+struct RemoveOnExit {
+  std::string dir;
+  ~RemoveOnExit() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+};
+
 inline void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -48,6 +48,7 @@ int run_limited(const std::vector<std::string>& argv, const std::string& log,
 
 TEST(FullDisk, AFailedCheckpointKeepsThePreviousOneAndSaysSo) {
   const std::string dir = unique_temp_dir("disk");
+  const robustness::RemoveOnExit cleanup{dir};
   const std::string corpus = dir + "/corpus.txt";
   std::string text;
   for (int i = 0; i < 400; ++i) text += "the quick brown fox jumps over the lazy dog " + std::to_string(i) + "\n";

@@ -66,6 +66,7 @@ ModelFile tiny_model() {
 
 TEST(HostileCsm, HugeDeclaredModelsAreRefusedWithoutAllocating) {
   const std::string dir = unique_temp_dir("csm");
+  const robustness::RemoveOnExit cleanup{dir};
   for (int layers : {1, 2, 64}) {
     const std::string path = dir + "/huge" + std::to_string(layers) + ".csm";
     write_file(path, hostile_csm(layers));
@@ -179,6 +180,7 @@ TEST(HostileSafetensors, LayersWithoutWeightsAreRefusedBeforeTheModelIsBuilt) {
   add("out.weight", {V, H});
   add("out.bias", {V});
   const std::string dir = unique_temp_dir("layers");
+  const robustness::RemoveOnExit cleanup{dir};
   const std::string path = dir + "/empty_layers.safetensors";
   write_file(path, serialize_safetensors(tensors, {{"vocab", R"(["a","b","c"])"}}));
   tensors.clear();
@@ -216,6 +218,7 @@ TEST(HostileSafetensors, HugeTensorNameIsRefusedBeforeTheRegex) {
 // name it and the field, write nothing, and use no more memory than on a tiny valid model.
 TEST(HostileCli, SampleAndResumeRefuseAHugeDeclaredModelAtOnce) {
   const std::string dir = unique_temp_dir("cli");
+  const robustness::RemoveOnExit cleanup{dir};
   const std::string cli = CELLSCOPE_CLI_PATH;
   const std::string tiny = dir + "/tiny.csm";
   save_model_file(tiny, tiny_model());

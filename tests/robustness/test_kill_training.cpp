@@ -87,6 +87,7 @@ int wait_exit(pid_t pid) {
 
 TEST(KillTraining, SigkillAtRandomMomentsLosesNothingAndResumesExactly) {
   const std::string dir = unique_temp_dir("kill");
+  const robustness::RemoveOnExit cleanup{dir};
   const std::string corpus = dir + "/corpus.txt";
   write_file(corpus, synthetic_corpus());
   const std::string log = dir + "/train.log";
