@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "gradcheck_helpers.h"
 #include "model.h"
 #include "threads.h"
 
@@ -28,10 +29,6 @@ std::string name_of(const CheckCase& c) {
 }
 
 class GradCheck : public ::testing::TestWithParam<CheckCase> {};
-
-double relative_error(double a, double n) {
-  return std::abs(a - n) / std::max({std::abs(a), std::abs(n), 1e-4});
-}
 
 TEST_P(GradCheck, EveryParameterAndInitialState) {
   const CheckCase cc = GetParam();
@@ -59,52 +56,9 @@ TEST_P(GradCheck, EveryParameterAndInitialState) {
   for (auto& c : init.c) c = c.unaryExpr([&](double) { return normal(data_rng); });
   const ChunkSpec spec{T, B, cc.loss_from, cc.carry_at};
 
-  auto loss_of = [&]() {
-    ModelState<double> s = init;
-    std::mt19937_64 drop_rng(99);
-    return model.forward(inputs.data(), targets.data(), spec, s, true, &drop_rng);
-  };
-
-  loss_of();
-  model.backward();
-  const std::vector<double> analytic = model.grads().to_vector();
-  const ModelState<double> dinit = model.dstate_init();
-
-  const double eps = 1e-5;
   double worst = 0.0;
-  auto& p = model.params().values();
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const double saved = p[i];
-    p[i] = saved + eps;
-    const double lp = loss_of();
-    p[i] = saved - eps;
-    const double lm = loss_of();
-    p[i] = saved;
-    const double numeric = (lp - lm) / (2 * eps);
-    const double err = relative_error(analytic[i], numeric);
-    worst = std::max(worst, err);
-    EXPECT_LE(err, 1e-6) << "parameter " << i << " analytic " << analytic[i] << " numeric "
-                         << numeric;
-  }
-  // The initial state: h (and c for LSTM) of every layer.
-  for (int which = 0; which < 2; ++which) {
-    for (std::size_t l = 0; l < init.h.size(); ++l) {
-      Mat<double>& m = which == 0 ? init.h[l] : init.c[l];
-      const Mat<double>& d = which == 0 ? dinit.h[l] : dinit.c[l];
-      for (Eigen::Index k = 0; k < m.size(); ++k) {
-        const double saved = m.data()[k];
-        m.data()[k] = saved + eps;
-        const double lp = loss_of();
-        m.data()[k] = saved - eps;
-        const double lm = loss_of();
-        m.data()[k] = saved;
-        const double numeric = (lp - lm) / (2 * eps);
-        const double err = relative_error(d.data()[k], numeric);
-        worst = std::max(worst, err);
-        EXPECT_LE(err, 1e-6) << (which ? "c" : "h") << " layer " << l << " index " << k;
-      }
-    }
-  }
+  const std::vector<double> analytic = testing_util::expect_gradients_match_finite_differences(
+      model, inputs, targets, spec, init, &worst);
   RecordProperty("worst_relative_error", std::to_string(worst));
   // Gradients must not be trivially zero: the check would then prove nothing.
   double norm = 0.0;

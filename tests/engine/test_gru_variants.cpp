@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "gradcheck_helpers.h"
 #include "model.h"
 #include "test_helpers.h"
 #include "threads.h"
@@ -41,10 +42,6 @@ std::string name_of(const VariantCase& c) {
          (c.threads > 1 ? "_threads" : "") + "_h" + std::to_string(c.hidden);
 }
 
-double relative_error(double a, double n) {
-  return std::abs(a - n) / std::max({std::abs(a), std::abs(n), 1e-4});
-}
-
 class VariantGradCheck : public ::testing::TestWithParam<VariantCase> {};
 
 TEST_P(VariantGradCheck, EveryParameterAndInitialState) {
@@ -67,42 +64,8 @@ TEST_P(VariantGradCheck, EveryParameterAndInitialState) {
   ModelState<double> init = model.zero_state(B);
   for (auto& h : init.h) h = h.unaryExpr([&](double) { return normal(data_rng); });
   const ChunkSpec spec{T, B, vc.loss_from, vc.carry_at};
-  auto loss_of = [&]() {
-    ModelState<double> s = init;
-    std::mt19937_64 drop_rng(99);
-    return model.forward(inputs.data(), targets.data(), spec, s, true, &drop_rng);
-  };
-  loss_of();
-  model.backward();
-  const std::vector<double> analytic = model.grads().to_vector();
-  const ModelState<double> dinit = model.dstate_init();
-
-  const double eps = 1e-5;
-  auto& p = model.params().values();
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const double saved = p[i];
-    p[i] = saved + eps;
-    const double lp = loss_of();
-    p[i] = saved - eps;
-    const double lm = loss_of();
-    p[i] = saved;
-    const double numeric = (lp - lm) / (2 * eps);
-    EXPECT_LE(relative_error(analytic[i], numeric), 1e-6)
-        << "parameter " << i << " analytic " << analytic[i] << " numeric " << numeric;
-  }
-  for (std::size_t l = 0; l < init.h.size(); ++l) {
-    Mat<double>& m = init.h[l];
-    for (Eigen::Index k = 0; k < m.size(); ++k) {
-      const double saved = m.data()[k];
-      m.data()[k] = saved + eps;
-      const double lp = loss_of();
-      m.data()[k] = saved - eps;
-      const double lm = loss_of();
-      m.data()[k] = saved;
-      EXPECT_LE(relative_error(dinit.h[l].data()[k], (lp - lm) / (2 * eps)), 1e-6)
-          << "h layer " << l << " index " << k;
-    }
-  }
+  const std::vector<double> analytic =
+      testing_util::expect_gradients_match_finite_differences(model, inputs, targets, spec, init);
   // The recurrent bias column of the reset-after GRU must receive a gradient.
   if (vc.cell == CellType::kGru) {
     const ParamBlock& wh = model.layout().block(model.layout().find("l0.Wh"));
