@@ -234,8 +234,9 @@ uint64_t scan_file(const std::string& path, unsigned char* buffer, std::size_t b
 
 // Pass 1 without a vocabulary: which characters occur, and how many characters there are.
 struct CollectSink {
+  const std::string* path = nullptr;  // unused: every character is welcome
   bool ascii_seen[128] = {};
-  std::vector<uint64_t> bitmap = std::vector<uint64_t>((0x10FFFF >> 6) + 1, 0);
+  std::vector<uint64_t> bitmap;  // grows to the highest code point seen (none for ASCII)
   uint64_t chars = 0;
 
   void ascii(const unsigned char* p, std::size_t n, uint64_t /*offset*/) {
@@ -243,6 +244,7 @@ struct CollectSink {
     chars += n;
   }
   void code_point(char32_t cp, uint64_t /*offset*/, bool /*replaced*/) {
+    if ((cp >> 6) >= bitmap.size()) bitmap.resize((cp >> 6) + 1, 0);
     bitmap[cp >> 6] |= uint64_t{1} << (cp & 63);
     ++chars;
   }
@@ -300,7 +302,7 @@ template <typename T>
 struct EncodeSink {
   const Vocabulary& vocab;
   int32_t ascii_ids[128];
-  std::vector<int32_t> bmp_ids;  // id of each code point < U+10000, or -1
+  std::vector<int32_t> bmp_ids;  // id of each code point < U+10000 up to the vocabulary's last
   int32_t fallback = -1;         // for unknown characters, -1 when they are not allowed
   const std::string* path = nullptr;
   T* out = nullptr;
@@ -309,7 +311,7 @@ struct EncodeSink {
   std::size_t next_left = 0;
   uint64_t written = 0;
 
-  EncodeSink(const Vocabulary& v, bool allow_unknown) : vocab(v), bmp_ids(0x10000, -1) {
+  EncodeSink(const Vocabulary& v, bool allow_unknown) : vocab(v) {
     fallback = allow_unknown ? vocab.fallback_id() : -1;
     for (char32_t c = 0; c < 128; ++c) {
       const int id = vocab.id_of(c);
@@ -317,6 +319,7 @@ struct EncodeSink {
     }
     for (int id = 0; id < vocab.size(); ++id) {
       const char32_t cp = vocab.code_point(id);
+      if (cp < 0x10000 && cp >= bmp_ids.size()) bmp_ids.resize(cp + 1, -1);
       if (cp < 0x10000) bmp_ids[cp] = id;
     }
   }
@@ -346,7 +349,7 @@ struct EncodeSink {
     if (all < 0) throw Error(changed_message(*path));  // pass 1 saw only known characters
   }
   void code_point(char32_t cp, uint64_t /*offset*/, bool /*replaced*/) {
-    int32_t id = cp < 0x10000 ? bmp_ids[cp] : vocab.id_of(cp);
+    int32_t id = cp < bmp_ids.size() ? bmp_ids[cp] : vocab.id_of(cp);
     if (id < 0) id = fallback;
     if (id < 0) throw Error(changed_message(*path));
     if (left == 0) next_segment();
@@ -366,6 +369,12 @@ std::string join_names(const std::vector<std::string>& names, std::size_t max_na
     out += ", ... (" + std::to_string(names.size() - max_names) + " more)";
   }
   return out;
+}
+
+// Bytes per read for a corpus of `bytes` in all: the block size, or less for a smaller corpus.
+std::size_t read_block(uint64_t bytes) {
+  return static_cast<std::size_t>(std::max<uint64_t>(
+      std::min<uint64_t>(detail::corpus_block_size_for_tests, bytes), 1));
 }
 
 template <typename T>
@@ -389,7 +398,7 @@ void encode_pass(const std::vector<std::string>& files, const std::vector<uint64
 
 }  // namespace
 
-Corpus load_corpus(const CorpusOptions& options, const Vocabulary* vocab, bool allow_unknown) {
+CorpusScan scan_corpus(const CorpusOptions& options, const Vocabulary* vocab, bool allow_unknown) {
   if (!(options.val_frac >= 0.0 && options.val_frac <= 0.5)) {  // also rejects NaN
     std::ostringstream message;
     message << "the validation fraction must be between 0 and 0.5 (got " << options.val_frac << ")";
@@ -397,76 +406,83 @@ Corpus load_corpus(const CorpusOptions& options, const Vocabulary* vocab, bool a
   }
   if (vocab != nullptr && vocab->size() == 0) throw Error("the vocabulary is empty");
 
-  Corpus corpus;
-  corpus.files = expand_corpus_paths(options);
-  const std::vector<std::string>& files = corpus.files;
-
-  const std::size_t block = std::max<std::size_t>(detail::corpus_block_size_for_tests, 1);
+  CorpusScan scan;
+  scan.options = options;
+  scan.allow_unknown = allow_unknown;
+  scan.files = expand_corpus_paths(options);
+  const std::vector<std::string>& files = scan.files;
+  scan.file_chars.assign(files.size(), 0);
+  uint64_t sizes = 0;  // a small corpus needs no 16 MiB block (the size is only a buffer's)
+  for (const std::string& file : files) {
+    std::error_code ec;  // on an error file_size is uintmax_t(-1): one whole block
+    sizes += std::min<uintmax_t>(fs::file_size(file, ec), detail::corpus_block_size_for_tests);
+  }
+  const std::size_t block = read_block(sizes);
   const std::unique_ptr<unsigned char[]> buffer(new unsigned char[block + 4]);
 
   // Pass 1: validate, count, and collect the characters (or check them against `vocab`).
-  std::vector<uint64_t> file_chars(files.size(), 0);
-  std::vector<uint64_t> file_bytes(files.size(), 0);
-  uint64_t total_chars = 0;
-  if (vocab == nullptr) {
-    CollectSink sink;
-    for (std::size_t f = 0; f < files.size(); ++f) {
-      const uint64_t before = sink.chars;
-      file_bytes[f] =
-          scan_file(files[f], buffer.get(), block, options.replace_invalid, sink, &corpus.replaced);
-      file_chars[f] = sink.chars - before;
-    }
-    total_chars = sink.chars;
-    if (total_chars > 0) corpus.vocab = Vocabulary(sink.code_points());
-  } else {
-    CheckSink sink(*vocab, allow_unknown);
+  auto pass1 = [&](auto& sink) {
     for (std::size_t f = 0; f < files.size(); ++f) {
       sink.path = &files[f];
       const uint64_t before = sink.chars;
-      file_bytes[f] =
-          scan_file(files[f], buffer.get(), block, options.replace_invalid, sink, &corpus.replaced);
-      file_chars[f] = sink.chars - before;
+      scan.bytes +=
+          scan_file(files[f], buffer.get(), block, options.replace_invalid, sink, &scan.replaced);
+      scan.file_chars[f] = sink.chars - before;
     }
-    total_chars = sink.chars;
-    corpus.unknown = sink.unknown;
-    corpus.vocab = *vocab;
+    scan.chars = sink.chars;
+  };
+  if (vocab == nullptr) {
+    CollectSink sink;
+    pass1(sink);
+    if (scan.chars > 0) scan.vocab = Vocabulary(sink.code_points());
+  } else {
+    CheckSink sink(*vocab, allow_unknown);
+    pass1(sink);
+    scan.unknown = sink.unknown;
+    scan.vocab = *vocab;
   }
-  for (uint64_t bytes : file_bytes) corpus.bytes += bytes;
 
-  if (total_chars == 0) {
+  if (scan.chars == 0) {
     throw Error(files.size() == 1 ? files[0] + ": the file is empty, so the corpus is empty"
                                   : "the corpus is empty: all " + std::to_string(files.size()) +
                                         " files are empty (" + join_names(files, 5) + ")");
   }
-  if (total_chars < 2) {
+  if (scan.chars < 2) {
     std::vector<std::string> nonempty;
-    for (std::size_t f = 0; f < files.size(); ++f) {
-      if (file_chars[f] > 0) nonempty.push_back(files[f]);
-    }
+    for (std::size_t f = 0; f < files.size(); ++f)
+      if (scan.file_chars[f] > 0) nonempty.push_back(files[f]);
     throw Error(join_names(nonempty, 5) +
                 ": the corpus has only one character; at least two are needed");
   }
+  return scan;
+}
 
+Corpus encode_corpus(const CorpusScan& scan) {
+  const std::size_t block = read_block(scan.bytes);
+  const std::unique_ptr<unsigned char[]> buffer(new unsigned char[block + 4]);
+  Corpus corpus{scan.vocab, {}, {}, scan.files, scan.bytes, scan.replaced, scan.unknown};
   // Split: validation is the last floor(val_frac * N) characters.
-  const auto n = static_cast<std::size_t>(total_chars);
+  const auto n = static_cast<std::size_t>(scan.chars);
   const auto n_val = std::min(
-      n - 1, static_cast<std::size_t>(std::floor(options.val_frac * static_cast<double>(n))));
+      n - 1, static_cast<std::size_t>(std::floor(scan.options.val_frac * static_cast<double>(n))));
   const std::size_t n_train = n - n_val;
-  const int vocab_size = corpus.vocab.size();
-  corpus.train = EncodedText(vocab_size, n_train);
-  corpus.val = EncodedText(vocab_size, n_val);
-
+  corpus.train = EncodedText(corpus.vocab.size(), n_train);
+  corpus.val = EncodedText(corpus.vocab.size(), n_val);
   // Pass 2: encode straight into train and val.
   if (corpus.train.narrow()) {
-    encode_pass<uint8_t>(files, file_chars, buffer.get(), block, options, corpus.vocab,
-                         allow_unknown, corpus.train.narrow_data(), n_train,
+    encode_pass<uint8_t>(scan.files, scan.file_chars, buffer.get(), block, scan.options,
+                         corpus.vocab, scan.allow_unknown, corpus.train.narrow_data(), n_train,
                          corpus.val.narrow_data(), n_val);
   } else {
-    encode_pass<int32_t>(files, file_chars, buffer.get(), block, options, corpus.vocab,
-                         allow_unknown, corpus.train.wide_data(), n_train, corpus.val.wide_data(),
-                         n_val);
+    encode_pass<int32_t>(scan.files, scan.file_chars, buffer.get(), block, scan.options,
+                         corpus.vocab, scan.allow_unknown, corpus.train.wide_data(), n_train,
+                         corpus.val.wide_data(), n_val);
   }
   return corpus;
+}
+
+Corpus load_corpus(const CorpusOptions& options, const Vocabulary* vocab, bool allow_unknown) {
+  return encode_corpus(scan_corpus(options, vocab, allow_unknown));
 }
 
 std::vector<std::string> absolute_paths(const std::vector<std::string>& paths) {

@@ -77,8 +77,32 @@ std::vector<std::string> absolute_paths(const std::vector<std::string>& paths);
 Corpus load_corpus(const CorpusOptions& options, const Vocabulary* vocab = nullptr,
                    bool allow_unknown = false);
 
+// load_corpus in two steps, so a caller can see what the corpus will need before it is encoded
+// (train --max-memory): scan_corpus is its first pass (every check and error of load_corpus,
+// memory: one read block), encode_corpus its second (allocates the ids); together they equal
+// load_corpus.
+struct CorpusScan {
+  CorpusOptions options;
+  bool allow_unknown = false;
+  std::vector<std::string> files;
+  std::vector<uint64_t> file_chars;  // characters per file
+  uint64_t bytes = 0;                // total UTF-8 bytes
+  uint64_t chars = 0;                // total characters (train + validation)
+  Vocabulary vocab;                  // the given one, or the text's characters
+  int64_t replaced = 0;
+  int64_t unknown = 0;
+  // The encoded ids (train + validation): 1 byte per character when V <= 256, else 4.
+  uint64_t encoded_bytes() const;
+  // What encode_corpus holds besides the ids while it runs (a read block and an id table).
+  std::size_t encoding_scratch_bytes() const;
+};
+CorpusScan scan_corpus(const CorpusOptions& options, const Vocabulary* vocab = nullptr,
+                       bool allow_unknown = false);
+Corpus encode_corpus(const CorpusScan& scan);
+
 namespace detail {
-// Bytes per read in load_corpus (16 MiB). Tests set it tiny to cross block boundaries.
+// Bytes per read in load_corpus (16 MiB, less for a smaller corpus). Tests set it tiny to cross
+// block boundaries.
 extern std::size_t corpus_block_size_for_tests;
 }  // namespace detail
 

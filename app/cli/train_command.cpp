@@ -15,6 +15,7 @@
 #include "corpus.h"
 #include "detectors.h"
 #include "error.h"
+#include "memory_limit.h"
 #include "progress.h"
 #include "threads.h"
 #include "trainer.h"
@@ -56,6 +57,7 @@ struct TrainArgs {
   std::string watch_text;
   int64_t watch_every = kDefaultWatchEvery;
   bool keep_checkpoints = false;
+  std::string max_memory;  // empty: the memory the machine has available
 };
 
 // "1:37 tanh-cell r=+0.823 auc=0.951", or "none" when no neuron has a finite r.
@@ -224,6 +226,21 @@ std::vector<std::string> split_detectors(const std::vector<std::string>& lists) 
   return out;
 }
 
+// --max-memory, or else the memory the machine has available now.
+MemoryLimit memory_limit(const TrainArgs& a) {
+  if (!a.max_memory.empty()) {
+    try {
+      const uint64_t bytes = parse_memory_size(a.max_memory);
+      return {bytes, "--max-memory " + format_memory_size(bytes)};
+    } catch (const Error& e) {
+      throw Error(std::string("--max-memory: ") + e.what());
+    }
+  }
+  const uint64_t available = available_memory_bytes();
+  return {available, "the " + format_memory_size(available) +
+                         " of memory available (MemAvailable; set --max-memory to change)"};
+}
+
 void run_train(const TrainArgs& a_in, const CLI::App& sub) {
   TrainArgs a = a_in;
   a.watch = split_detectors(a_in.watch);
@@ -278,9 +295,20 @@ void run_train(const TrainArgs& a_in, const CLI::App& sub) {
   copts.glob = a.glob;
   copts.replace_invalid = a.replace_invalid;
   copts.val_frac = train.val_frac;
+  ModelConfig planned = resumed.model;  // the model to train, its vocabulary still unknown
+  if (a.resume.empty()) {
+    planned.cell = parse_cell_type(a.model);
+    planned.hidden_size = a.rnn_size;
+    planned.num_layers = a.num_layers;
+    planned.vocab_size = 1;
+  }
+  const MemoryLimit limit = memory_limit(a);
+  check_model_fits(planned, train, limit);
   std::fprintf(stderr, "loading corpus...\n");
   const Vocabulary resume_vocab(resumed.vocabulary);
-  Corpus corpus = load_corpus(copts, a.resume.empty() ? nullptr : &resume_vocab);
+  const CorpusScan scan = scan_corpus(copts, a.resume.empty() ? nullptr : &resume_vocab);
+  check_corpus_fits(scan, planned, train, limit);
+  Corpus corpus = encode_corpus(scan);
   std::fprintf(stderr,
                "corpus: %zu file(s), %s bytes, %s train + %s validation characters, "
                "vocabulary %d\n",
@@ -429,6 +457,10 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--watch-every", a->watch_every,
                   "Measure every N iterations (also at the start and the end; 0: only there)")
       ->check(CLI::NonNegativeNumber);
+  sub->add_option("--max-memory", a->max_memory,
+                  "Refuse up front a corpus and model that need more memory than this, with the "
+                  "number they need: e.g. 512M, 4G, 1.5G (K, M, G, T: 1024-based; default: the "
+                  "memory the machine has available, MemAvailable)");
   sub->callback([a, sub] { run_train(*a, *sub); });
 }
 
