@@ -47,7 +47,7 @@ QColor textOn(const QColor& background) {
 QColor ColorMap::color(double value) const {
   switch (range) {
     case cellscope::QuantityRange::kUnit:
-      return sequential(value);
+      return sequential(limit > 0.0 ? value / limit : value);
     case cellscope::QuantityRange::kUnbounded:
       return diverging(limit > 0.0 ? value / limit : value);
     case cellscope::QuantityRange::kSigned:
@@ -69,7 +69,15 @@ double ColorMap::lower() const {
 }
 
 double ColorMap::upper() const {
-  return range == cellscope::QuantityRange::kUnbounded ? limit : 1.0;
+  return range == cellscope::QuantityRange::kSigned ? 1.0 : limit;
+}
+
+ColorMap ColorMap::sequentialTo(double limit) {
+  return ColorMap{cellscope::QuantityRange::kUnit, limit};
+}
+
+ColorMap ColorMap::divergingTo(double limit) {
+  return ColorMap{cellscope::QuantityRange::kUnbounded, limit};
 }
 
 ColorMap ColorMap::forQuantity(cellscope::Quantity quantity, double unboundedLimit) {

@@ -27,8 +27,9 @@ QColor sequential(double value);
 // A text colour readable on `background`: black on light colours, white on dark ones.
 QColor textOn(const QColor& background);
 
-// How one quantity's values become colours. `limit` is the symmetric range used for
-// unbounded quantities (value / limit goes through the diverging map).
+// How one quantity's values become colours. `limit` scales the value before the map: the
+// symmetric range ±limit for unbounded quantities (diverging), the top [0, limit] of a
+// sequential one (1 for gates; surprisal and entropy use larger ones).
 struct ColorMap {
   cellscope::QuantityRange range = cellscope::QuantityRange::kSigned;
   double limit = 1.0;
@@ -40,6 +41,9 @@ struct ColorMap {
   double upper() const;
 
   static ColorMap forQuantity(cellscope::Quantity quantity, double unboundedLimit = 3.0);
+  // Sequential over [0, limit] (surprisal, entropy); diverging over ±limit (a difference).
+  static ColorMap sequentialTo(double limit);
+  static ColorMap divergingTo(double limit);
 };
 
 }  // namespace colormap

@@ -29,6 +29,7 @@
 #include <memory>
 
 #include "common/activation_text_view.h"
+#include "comparison_controller.h"
 #include "explorer_pane.h"
 #include "common/wait_cursor.h"
 
@@ -100,8 +101,12 @@ QString colorName(const colormap::ColorMap& map, float value) {
   return color.isValid() ? color.name() : QString();
 }
 
+QString ExportedText::describe() const {
+  return quantityLabel.isEmpty() ? describeNeuron(neuron) : quantityLabel;
+}
+
 QByteArray toHtml(const ExportedText& exported) {
-  const QString neuron = describeNeuron(exported.neuron);
+  const QString neuron = exported.describe();
   const QString title = exported.modelName.isEmpty()
                             ? neuron
                             : QStringLiteral("%1 — %2").arg(exported.modelName, neuron);
@@ -155,12 +160,19 @@ QByteArray toCsv(const ExportedText& exported) {
     return text.replace(QLatin1Char('\n'), QLatin1Char(' '))
         .replace(QLatin1Char('\r'), QLatin1Char(' '));
   };
-  out += QStringLiteral("# layer=%1 neuron=%2 quantity=%3 model=%4 text=%5\n")
-             .arg(exported.neuron.layer)
-             .arg(exported.neuron.neuron)
-             .arg(QString::fromStdString(cellscope::to_string(exported.neuron.quantity)),
-                  oneLine(exported.modelName), oneLine(exported.source))
-             .toUtf8();
+  if (!exported.quantityTag.isEmpty()) {
+    out += QStringLiteral("# quantity=%1 model=%2 text=%3\n# %4\n")
+               .arg(exported.quantityTag, oneLine(exported.modelName), oneLine(exported.source),
+                    oneLine(exported.quantityLabel))
+               .toUtf8();
+  } else {
+    out += QStringLiteral("# layer=%1 neuron=%2 quantity=%3 model=%4 text=%5\n")
+               .arg(exported.neuron.layer)
+               .arg(exported.neuron.neuron)
+               .arg(QString::fromStdString(cellscope::to_string(exported.neuron.quantity)),
+                    oneLine(exported.modelName), oneLine(exported.source))
+               .toUtf8();
+  }
   out += "position,character,value\n";
   for (std::size_t i = 0; i < exported.text.size(); ++i) {
     out += QByteArray::number(static_cast<qulonglong>(i));
@@ -239,7 +251,7 @@ RenderedImage renderImage(const ExportedText& exported, const ImageOptions& opti
   QPainter painter(&image);
   painter.setRenderHint(QPainter::TextAntialiasing);
 
-  const QString neuron = describeNeuron(exported.neuron);
+  const QString neuron = exported.describe();
   painter.setFont(headerFont);
   painter.setPen(Qt::black);
   const QRect headerRect(layout.margin, layout.margin, width - 2 * layout.margin, headerLine);
@@ -376,10 +388,13 @@ QString fileFilter(Format format) {
 }
 
 QString suggestedPath(const QString& textTitle, const NeuronSelection& neuron, Format format,
-                      const QString& dir) {
+                      const QString& dir, const QString& tag) {
   QString base = QFileInfo(textTitle).completeBaseName();
   base.replace(QRegularExpression(QStringLiteral("[^\\w.-]+")), QStringLiteral("-"));
   if (base.isEmpty()) base = QStringLiteral("text");
+  if (!tag.isEmpty())
+    return QDir(dir.isEmpty() ? QDir::homePath() : dir)
+        .filePath(QStringLiteral("%1-%2.%3").arg(base, tag, suffix(format)));
   return QDir(dir.isEmpty() ? QDir::homePath() : dir)
       .filePath(QStringLiteral("%1-L%2N%3.%4")
                     .arg(base)
@@ -390,7 +405,8 @@ QString suggestedPath(const QString& textTitle, const NeuronSelection& neuron, F
 
 QString chooseExportFile(QWidget* parent, const ExplorerPane& pane, Format format, QString* dir) {
   const QString suggested =
-      suggestedPath(pane.textTitle(), pane.neuronSelection(), format, dir ? *dir : QString());
+      suggestedPath(pane.textTitle(), pane.neuronSelection(), format, dir ? *dir : QString(),
+                    pane.comparison()->colouringFileTag());
   const QString path =
       QFileDialog::getSaveFileName(parent, tr("Export"), suggested, fileFilter(format));
   if (!path.isEmpty() && dir != nullptr) *dir = QFileInfo(path).absolutePath();
@@ -407,6 +423,8 @@ ExportJob prepareExport(const ExplorerPane& pane, Format format, const QString& 
   job.exported.values = pane.values();
   job.exported.colorMap = pane.view()->colorMap();
   job.exported.neuron = pane.neuronSelection();
+  job.exported.quantityTag = pane.comparison()->colouringFileTag();
+  job.exported.quantityLabel = pane.comparison()->colouringLabel();
   job.exported.modelName = modelName;
   job.exported.source = pane.textTitle();
   if (format == Format::kPng) job.image = viewImageOptions(*pane.view(), job.exported.text.size());

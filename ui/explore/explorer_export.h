@@ -32,8 +32,14 @@ struct ExportedText {
   NeuronSelection neuron;
   QString modelName;  // e.g. the model file's name
   QString source;     // the text's title or path
+  // Set when the values are not a neuron's: "surprisal" / "entropy" / "difference" and a
+  // sentence naming the unit (and for a difference, both models and which sign means what).
+  QString quantityTag;
+  QString quantityLabel;
 
   float value(std::size_t index) const;
+  // quantityLabel, or describeNeuron(neuron) when it is empty.
+  QString describe() const;
 };
 
 // "layer 1 · neuron 37 · tanh-cell".
@@ -48,7 +54,8 @@ QString colorName(const colormap::ColorMap& map, float value);
 // ";color:#fff" added on dark colours). Newline is shown as ↵ then a real line break, tab as →.
 QByteArray toHtml(const ExportedText& exported);
 
-// "# layer=1 neuron=37 quantity=tanh-cell model=NAME text=SOURCE", the header
+// "# layer=1 neuron=37 quantity=tanh-cell model=NAME text=SOURCE" (for a surprisal, entropy or
+// difference: "# quantity=TAG model=NAME text=SOURCE" then "# LABEL"), the header
 // "position,character,value", then one row per character. The character is quoted per RFC 4180
 // when needed; newline, carriage return, tab and backslash are written \n, \r, \t, \\.
 QByteArray toCsv(const ExportedText& exported);
@@ -104,9 +111,10 @@ QString suffix(Format format);
 QString fileFilter(Format format);
 
 // The file offered for a text titled `textTitle`: "TITLE-L1N37.html" in `dir` (home when empty),
-// the title's base name with runs of characters other than [\w.-] made "-" ("text" if none).
+// the title's base name with runs of characters other than [\w.-] made "-" ("text" if none);
+// a non-empty `tag` ("surprisal") stands instead of "L1N37".
 QString suggestedPath(const QString& textTitle, const NeuronSelection& neuron, Format format,
-                      const QString& dir);
+                      const QString& dir, const QString& tag = QString());
 
 // Asks over `parent` where to export `pane`'s text, starting at suggestedPath() in `*dir`. The
 // chosen path, with `*dir` set to its folder; empty when cancelled.

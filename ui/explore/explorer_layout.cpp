@@ -2,7 +2,9 @@
 // tests and the screenshot tooling find the widgets by; keep them stable.
 #include "explorer_layout.h"
 
+#include <QCheckBox>
 #include <QColor>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -15,6 +17,8 @@
 #include "activation_plot.h"
 #include "common/activation_text_view.h"
 #include "common/neuron_selector.h"
+#include "comparison_summary.h"
+#include "vocabulary.h"
 #include "explorer_pane.h"
 #include "explorer_welcome.h"
 #include "neuron_finder_panel.h"
@@ -53,6 +57,20 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
   }
 
   w.selector = new NeuronSelector(QStringLiteral("explorer"));
+  w.colourByCombo = new QComboBox;
+  w.colourByCombo->setObjectName(QStringLiteral("colourByCombo"));
+  w.colourByCombo->addItems(
+      {tr("Neuron"), tr("Surprisal"), tr("Entropy"), tr("Surprisal A − B")});
+  w.colourByCombo->setToolTip(
+      tr("Colour the text by the selected neuron, by the model's surprisal at each character "
+         "(−log p), by the entropy of its prediction, or by the difference in surprisal against "
+         "a second model (Compare…)"));
+  w.bitsCheck = new QCheckBox(tr("bits"));
+  w.bitsCheck->setObjectName(QStringLiteral("bitsCheck"));
+  w.bitsCheck->setToolTip(tr("Surprisal and entropy in bits (unchecked: nats)"));
+  w.compareButton = new QPushButton(tr("Compare…"));
+  w.compareButton->setObjectName(QStringLiteral("compareButton"));
+  w.compareButton->setToolTip(tr("Open a second model on this text (File → Compare With Model…)"));
   w.legendLabel = new QLabel;
   w.legendLabel->setObjectName(QStringLiteral("explorerLegend"));
   w.legendLabel->setTextFormat(Qt::RichText);
@@ -61,8 +79,11 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
   top->addWidget(w.openButton);
   top->addWidget(w.pathLabel, 1);
   top->addWidget(w.progressBar);
+  top->addWidget(w.colourByCombo);
   top->addWidget(w.selector);
+  top->addWidget(w.bitsCheck);
   top->addWidget(w.legendLabel);
+  top->addWidget(w.compareButton);
 
   w.view = new ActivationTextView;
   w.view->setObjectName(QStringLiteral("explorerView"));
@@ -103,9 +124,13 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
 
   w.finder = new NeuronFinderPanel;
   w.finder->setObjectName(QStringLiteral("neuronFinder"));
+  w.summary = new ComparisonSummary;
+  auto* side = new QSplitter(Qt::Vertical);
+  side->addWidget(w.summary);
+  side->addWidget(w.finder);
   auto* sides = new QSplitter(Qt::Horizontal);
   sides->addWidget(split);
-  sides->addWidget(w.finder);
+  sides->addWidget(side);
   sides->setStretchFactor(0, 3);
   sides->setStretchFactor(1, 1);
   sides->setSizes({900, 340});
@@ -126,4 +151,55 @@ QString explorerLegend(cellscope::Quantity quantity, const colormap::ColorMap& m
   return tr("%1: %2 −%3 … %4 0 … %5 +%3")
       .arg(what, swatch(colormap::kNegative), limit, swatch(colormap::kNeutral),
            swatch(colormap::kPositive));
+}
+
+QString explorerHoverText(const ExplorerHover& hover, char32_t character, const QString& value) {
+  QStringList predictions;
+  for (const ExplorerHover::Prediction& p : hover.top) {
+    predictions << QStringLiteral("'%1' %2%")
+                       .arg(QString::fromStdString(cellscope::Vocabulary::display(p.character)))
+                       .arg(100.0 * p.probability, 0, 'f', 1);
+  }
+  const QString shown =
+      !value.isEmpty() ? value
+                       : QStringLiteral("%1 = %2").arg(
+                             QString::fromStdString(cellscope::to_string(hover.neuron.quantity)),
+                             QString::number(static_cast<double>(hover.value), 'f', 4));
+  return tr("#%1 '%2': %3   next: %4")
+      .arg(hover.position)
+      .arg(QString::fromStdString(cellscope::Vocabulary::display(character)), shown,
+           predictions.join(QStringLiteral("  ")));
+}
+
+void labelExplorerPlot(ActivationPlot* plot, const NeuronSelection& sel,
+                       const colormap::ColorMap& map) {
+  if (map.range == cellscope::QuantityRange::kUnit) {
+    plot->setRange(0.0, 1.0);
+  } else {
+    plot->setRange(-map.upper(), map.upper());
+  }
+  const QString quantity = QString::fromStdString(cellscope::to_string(sel.quantity));
+  plot->setYLabel(quantity);
+  plot->setTitle(tr("layer %1 · neuron %2 · %3").arg(sel.layer).arg(sel.neuron).arg(quantity));
+}
+
+bool explorerKeyStep(int key, int* neuronStep, int* layerStep) {
+  switch (key) {
+    case Qt::Key_Right:
+    case Qt::Key_BracketRight:
+      *neuronStep = 1;
+      return true;
+    case Qt::Key_Left:
+    case Qt::Key_BracketLeft:
+      *neuronStep = -1;
+      return true;
+    case Qt::Key_Up:
+      *layerStep = -1;
+      return true;
+    case Qt::Key_Down:
+      *layerStep = 1;
+      return true;
+    default:
+      return false;
+  }
 }

@@ -25,10 +25,10 @@
 #include "common/activation_text_view.h"
 #include "checkpoint.h"
 #include "common/color_map.h"
+#include "comparison_controller.h"
 #include "neuron_finder_panel.h"
 #include "neuron_heatmap.h"
 #include "common/neuron_selector.h"
-#include "vocabulary.h"
 #include "common/worker_model.h"
 #include "common/worker_thread.h"
 
@@ -36,6 +36,13 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("explorerPane"));
 
   ui_ = buildExplorerLayout(this);
+  comparison_ = new ComparisonController(ui_, this);
+  connect(comparison_, &ComparisonController::coloured, this, &ExplorerPane::colouringFinished);
+  connect(comparison_, &ComparisonController::neuronColouringWanted, this, [this] {
+    ui_.view->setValues(comparison_->neuronValues());
+    updateLegend();
+    if (coloured_) emit colouringFinished();
+  });
   connect(ui_.openButton, &QPushButton::clicked, this, &ExplorerPane::chooseText);
   connect(ui_.welcome, &ExplorerWelcome::exampleRequested, this, &ExplorerPane::exampleRequested);
   ui_.view->installEventFilter(this);
@@ -117,6 +124,7 @@ void ExplorerPane::setModel(const cellscope::ModelFile& model) {
   ++textId_;
   worker_->want(textId_);  // stops a pass over the old model
   ui_.heatmap->clear();
+  comparison_->setModel(model_);
   ExplorerWorker* worker = worker_;
   std::shared_ptr<const cellscope::ModelFile> file = model_;
   QMetaObject::invokeMethod(
@@ -219,6 +227,10 @@ const std::vector<float>& ExplorerPane::values() const {
   return ui_.view->values();
 }
 
+bool ExplorerPane::isColoured() const {
+  return comparison_->showing() ? comparison_->isColoured() : coloured_;
+}
+
 NeuronSelection ExplorerPane::neuronSelection() const {
   return ui_.selector->selection();
 }
@@ -263,26 +275,12 @@ void ExplorerPane::stepLayer(int delta) {
 }
 
 bool ExplorerPane::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == ui_.view && event->type() == QEvent::KeyPress) {
-    const auto* key = static_cast<QKeyEvent*>(event);
-    switch (key->key()) {
-      case Qt::Key_Right:
-      case Qt::Key_BracketRight:
-        stepNeuron(1);
-        return true;
-      case Qt::Key_Left:
-      case Qt::Key_BracketLeft:
-        stepNeuron(-1);
-        return true;
-      case Qt::Key_Up:
-        stepLayer(-1);
-        return true;
-      case Qt::Key_Down:
-        stepLayer(1);
-        return true;
-      default:
-        break;
-    }
+  int neuronStep = 0, layerStep = 0;
+  if (watched == ui_.view && event->type() == QEvent::KeyPress &&
+      explorerKeyStep(static_cast<QKeyEvent*>(event)->key(), &neuronStep, &layerStep)) {
+    if (neuronStep != 0) stepNeuron(neuronStep);
+    if (layerStep != 0) stepLayer(layerStep);
+    return true;
   }
   return QWidget::eventFilter(watched, event);
 }
@@ -334,37 +332,15 @@ void ExplorerPane::updatePlot() {
   ui_.plot->setValues(begin, shown);
   ui_.plot->setCharacters(begin, ui_.view->text().substr(static_cast<std::size_t>(begin),
                                                    static_cast<std::size_t>(end - begin)));
-  const colormap::ColorMap map = currentMap();
-  if (map.range == cellscope::QuantityRange::kUnit) {
-    ui_.plot->setRange(0.0, 1.0);
-  } else {
-    ui_.plot->setRange(-map.upper(), map.upper());
-  }
-  ui_.plot->setYLabel(QString::fromStdString(cellscope::to_string(sel.quantity)));
-  ui_.plot->setTitle(tr("layer %1 · neuron %2 · %3")
-                      .arg(sel.layer)
-                      .arg(sel.neuron)
-                      .arg(QString::fromStdString(cellscope::to_string(sel.quantity))));
+  labelExplorerPlot(ui_.plot, sel, currentMap());
+  comparison_->labelPlot();  // surprisal, entropy or A − B instead, when shown
 }
 
-// The heatmap lists the selected layer's neurons in the finder's ranking first (best at the top),
-// then the others by id; identity before any ranking.
+// The heatmap lists the selected layer's neurons in the finder's ranking first.
 void ExplorerPane::applyRowOrder() {
-  const int layer = neuronSelection().layer;
-  orderLayer_ = layer;
-  const int hidden = model_ ? model_->model.hidden_size : 0;
-  std::vector<int> order;
-  std::vector<char> placed(static_cast<std::size_t>(hidden), 0);
-  for (const cellscope::NeuronScore& score : ranking_) {
-    if (score.layer != layer || score.neuron < 0 || score.neuron >= hidden) continue;
-    if (placed[static_cast<std::size_t>(score.neuron)]) continue;
-    placed[static_cast<std::size_t>(score.neuron)] = 1;
-    order.push_back(score.neuron);
-  }
-  for (int n = 0; n < hidden; ++n) {
-    if (!placed[static_cast<std::size_t>(n)]) order.push_back(n);
-  }
-  ui_.heatmap->setRowOrder(ranking_.empty() ? std::vector<int>() : order);
+  orderLayer_ = neuronSelection().layer;
+  ui_.heatmap->setRowOrder(
+      rankedRowOrder(ranking_, orderLayer_, model_ ? model_->model.hidden_size : 0));
 }
 
 void ExplorerPane::onMatrix(const ExplorerMatrix& matrix) {
@@ -376,6 +352,7 @@ void ExplorerPane::onMatrix(const ExplorerMatrix& matrix) {
 }
 
 void ExplorerPane::updateLegend() {
+  if (comparison_->showing()) return comparison_->refresh();
   const NeuronSelection sel = neuronSelection();
   const colormap::ColorMap map = currentMap();
   ui_.view->setColorMap(map);
@@ -402,6 +379,7 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   textLoaded_ = true;
   ui_.textStack->setCurrentWidget(ui_.view);  // the welcome goes for good
   ui_.view->setText(text.text);
+  comparison_->setText(text.text);
   ui_.finder->setText(text.text);
   hovered_ = -1;
   ui_.hoverLabel->clear();
@@ -432,9 +410,9 @@ void ExplorerPane::onTrack(const ExplorerTrack& track) {
       unboundedLimit_ = largest;
       updateLegend();
     }
-    ui_.view->setValues(track.values);
+    comparison_->setNeuronValues(track.values);  // shown unless surprisal etc. is
   } else {
-    ui_.view->setValuesAt(static_cast<int>(track.begin), track.values);
+    comparison_->setNeuronValuesAt(static_cast<int>(track.begin), track.values);
   }
   emit valuesChanged();
   // After the pass, a neuron whose values are not all cached fills in behind a progress bar
@@ -450,7 +428,7 @@ void ExplorerPane::onTrack(const ExplorerTrack& track) {
   }
   if (track.complete && !coloured_) {
     coloured_ = true;
-    emit colouringFinished();
+    if (!comparison_->showing()) emit colouringFinished();
   }
 }
 
@@ -473,19 +451,9 @@ void ExplorerPane::onHover(const ExplorerHover& hover) {
     ui_.hoverLabel->setText(hover.error);
     return;
   }
-  QStringList predictions;
-  for (const ExplorerHover::Prediction& p : hover.top) {
-    predictions << QStringLiteral("'%1' %2%")
-                       .arg(QString::fromStdString(cellscope::Vocabulary::display(p.character)))
-                       .arg(100.0 * p.probability, 0, 'f', 1);
-  }
-  const char32_t character = ui_.view->text()[static_cast<std::size_t>(hover.position)];
-  const QString text = tr("#%1 '%2': %3 = %4   next: %5")
-                           .arg(hover.position)
-                           .arg(QString::fromStdString(cellscope::Vocabulary::display(character)),
-                                QString::fromStdString(cellscope::to_string(hover.neuron.quantity)),
-                                QString::number(static_cast<double>(hover.value), 'f', 4),
-                                predictions.join(QStringLiteral("  ")));
+  const QString text = explorerHoverText(
+      hover, ui_.view->text()[static_cast<std::size_t>(hover.position)],
+      comparison_->showing() ? comparison_->hoverValue(hover.position) : QString());
   ui_.hoverLabel->setText(text);
   const QRect cell = ui_.view->cellRect(hover.position);
   QToolTip::showText(ui_.view->viewport()->mapToGlobal(cell.bottomLeft()), text, ui_.view->viewport());

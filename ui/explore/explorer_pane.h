@@ -1,5 +1,6 @@
 // ExplorerPane: the activation explorer — a text coloured by one neuron (layer, neuron,
-// quantity, legend), its activation as a line and the layer as a heatmap under it, the neuron
+// quantity, legend) or by the model's surprisal, entropy, or its difference against a second
+// model (ComparisonController), its activation as a line and the layer as a heatmap under it, the neuron
 // finder at the side. Work runs on an ExplorerWorker thread (progress bar; the GUI never waits);
 // hover shows the value and top-5 predictions; ←/→ or [/] step the neuron, ↑/↓ the layer. A bad
 // file ends in an error box naming it. While there is no text, a welcome lists the Examples.
@@ -20,6 +21,7 @@
 
 class ActivationPlot;
 class ActivationTextView;
+class ComparisonController;
 class ExplorerWelcome;
 class NeuronFinderPanel;
 class NeuronHeatmap;
@@ -60,8 +62,9 @@ class ExplorerPane : public QWidget {
   const std::vector<float>& values() const;
   // True from openText() until the probe pass has ended (finished, failed or cancelled).
   bool isProbing() const { return probing_; }
-  // True once the view shows the selected neuron's values over the whole text.
-  bool isColoured() const { return coloured_; }
+  // True once the view shows the selected neuron's values (or the surprisal, entropy or A − B
+  // chosen instead) over the whole text.
+  bool isColoured() const;
 
   NeuronSelection neuronSelection() const;
   // An explicit choice (command line, Example, settings, the finder, the user): it always wins
@@ -94,6 +97,9 @@ class ExplorerPane : public QWidget {
   ActivationPlot* plot() const { return ui_.plot; }
   NeuronHeatmap* heatmap() const { return ui_.heatmap; }
   NeuronFinderPanel* finder() const { return ui_.finder; }
+  // Surprisal, entropy and model against model: its actions are File → Compare With Model…
+  // and Close Comparison.
+  ComparisonController* comparison() const { return comparison_; }
 
  public slots:
   // Asks for a file with QFileDialog, then openText().
@@ -137,6 +143,7 @@ class ExplorerPane : public QWidget {
   colormap::ColorMap currentMap() const;
 
   ExplorerLayout ui_;  // the widgets (explorer_layout.cpp arranges them)
+  ComparisonController* comparison_ = nullptr;
   std::shared_ptr<const cellscope::ModelFile> model_;
   QThread* thread_ = nullptr;
   ExplorerWorker* worker_ = nullptr;

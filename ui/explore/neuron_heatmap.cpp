@@ -360,3 +360,20 @@ void NeuronHeatmap::scrollToSelected() {
     return;
   }
 }
+
+std::vector<int> rankedRowOrder(const std::vector<cellscope::NeuronScore>& ranking, int layer,
+                                int hidden) {
+  if (ranking.empty()) return {};
+  std::vector<int> order;
+  std::vector<char> placed(static_cast<std::size_t>(std::max(hidden, 0)), 0);
+  for (const cellscope::NeuronScore& score : ranking) {
+    if (score.layer != layer || score.neuron < 0 || score.neuron >= hidden) continue;
+    if (placed[static_cast<std::size_t>(score.neuron)]) continue;
+    placed[static_cast<std::size_t>(score.neuron)] = 1;
+    order.push_back(score.neuron);
+  }
+  for (int n = 0; n < hidden; ++n) {
+    if (!placed[static_cast<std::size_t>(n)]) order.push_back(n);
+  }
+  return order;
+}

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/color_map.h"
+#include "neuron_search.h"
 
 class NeuronHeatmap : public QWidget {
   Q_OBJECT
@@ -98,3 +99,8 @@ class NeuronHeatmap : public QWidget {
   qint64 highlightedColumn_ = -1;
   int rowHeight_ = kMinRowHeight;
 };
+
+// The heatmap's row order for `layer`: the neurons of `ranking` on that layer first (best at the
+// top, each once), then the others by id; empty (identity) when there is no ranking.
+std::vector<int> rankedRowOrder(const std::vector<cellscope::NeuronScore>& ranking, int layer,
+                                int hidden);
