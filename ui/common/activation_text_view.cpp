@@ -103,6 +103,7 @@ void ActivationTextView::setText(const std::u32string& text, const std::vector<f
   selectionBegin_ = selectionEnd_ = 0;
   anchor_ = -1;
   marks_.clear();
+  if (!underline_.empty()) clearUnderline();
   relayout();
   verticalScrollBar()->setValue(0);
   viewport()->update();
@@ -188,9 +189,25 @@ void ActivationTextView::setMarkedRanges(const std::vector<std::pair<int, int>>&
   viewport()->update();
 }
 
+void ActivationTextView::setUnderline(int first, const std::vector<float>& weights) {
+  if (weights.empty() && underline_.empty()) return;
+  underlineFirst_ = weights.empty() ? 0 : first;
+  underline_ = weights;
+  for (float& w : underline_) {
+    if (!std::isnan(w)) w = std::clamp(w, 0.0f, 1.0f);
+  }
+  viewport()->update();
+  emit underlineChanged(underlineFirst_, underline_);
+}
+
 void ActivationTextView::mousePressEvent(QMouseEvent* event) {
   if (event->button() != Qt::LeftButton) return QAbstractScrollArea::mousePressEvent(event);
   const int index = indexAt(event->position().toPoint());
+  if (index >= 0) emit characterClicked(index, event->modifiers());
+  if (index >= 0 && (event->modifiers() & Qt::ControlModifier)) {
+    anchor_ = -1;  // Ctrl+click is for the listener: the selection stays
+    return;
+  }
   if (index < 0) {
     setSelection(0, 0);
     anchor_ = -1;
@@ -208,6 +225,10 @@ void ActivationTextView::mousePressEvent(QMouseEvent* event) {
 void ActivationTextView::keyPressEvent(QKeyEvent* event) {
   if (event->matches(QKeySequence::Copy) && selectionEnd_ > selectionBegin_) {
     QApplication::clipboard()->setText(selectedText());
+    return;
+  }
+  if (event->key() == Qt::Key_Escape && !underline_.empty()) {
+    clearUnderline();
     return;
   }
   QAbstractScrollArea::keyPressEvent(event);
@@ -365,6 +386,19 @@ void ActivationTextView::paintEvent(QPaintEvent* event) {
       painter.fillRect(cell.left(), cell.bottom() - thickness + 1, cell.width(), thickness, color);
     }
   };
+  // The underline layer first (thin, its strength in its opacity), so marks and selection
+  // stay on top of it.
+  const QColor underlineInk(0xe0, 0x10, 0xc8);
+  const int underlineEnd = underlineFirst_ + static_cast<int>(underline_.size());
+  for (int i = std::max(underlineFirst_, shownBegin); i < std::min(underlineEnd, shownEnd); ++i) {
+    const float w = underline_[static_cast<std::size_t>(i - underlineFirst_)];
+    if (!(w > 0.01f)) continue;
+    QColor ink = underlineInk;
+    ink.setAlphaF(0.2f + 0.8f * w);
+    const QRect cell = cellRect(i);
+    const int thickness = 2 + qRound(3.0f * w);
+    painter.fillRect(cell.left(), cell.bottom() - thickness + 1, cell.width(), thickness, ink);
+  }
   // Colours that stand out on both ends of the diverging and the sequential maps.
   for (const auto& [from, to] : marks_) underline(from, to, 3, QColor(0x1f, 0xa0, 0x3c));
   underline(selectionBegin_, selectionEnd_, 3, palette().color(QPalette::Text));

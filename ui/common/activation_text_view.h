@@ -4,6 +4,8 @@
 // index; a mouse-selected span (drag, Shift+click, Ctrl+C) and marked ranges are drawn as bars
 // under their cells, so the colours stay visible. The font size zooms (zoomIn/zoomOut/resetZoom,
 // kMinPointSize..kMaxPointSize, also Ctrl+wheel) and the ↵ → markers can be hidden (the cells stay coloured).
+// An underline layer (per-character weights 0..1, e.g. a saliency) is drawn as a bar under each
+// glyph, beneath the selection and mark bars; Esc or a new text clears it.
 // Used by the explorer and the generator.
 #pragma once
 
@@ -69,6 +71,12 @@ class ActivationTextView : public QAbstractScrollArea {
   // Ranges to mark (e.g. the places a neuron set fires together); empty clears.
   void setMarkedRanges(const std::vector<std::pair<int, int>>& ranges);
   const std::vector<std::pair<int, int>>& markedRanges() const { return marks_; }
+  // The underline layer: weights[i] in [0, 1] (clamped; NaN: none) under character first + i.
+  // An empty `weights` clears it. Independent of the colours, selection and marks.
+  void setUnderline(int first, const std::vector<float>& weights);
+  void clearUnderline() { setUnderline(0, {}); }
+  int underlineFirst() const { return underlineFirst_; }
+  const std::vector<float>& underlineWeights() const { return underline_; }
 
   // The wrapping rule, shared with the PNG export: lines of `columns` cells, a newline ending its
   // line after its own cell. Continues from starts->back() (a line start; *starts not empty),
@@ -94,6 +102,11 @@ class ActivationTextView : public QAbstractScrollArea {
   // The visible characters changed (scroll, resize, new text).
   void visibleRangeChanged(int begin, int end);
   void selectionChanged(int begin, int end);
+  // A left click on a character, with the modifiers held (Ctrl+click leaves the selection as it
+  // is, so a click can ask for something else, e.g. a saliency, without losing it).
+  void characterClicked(int index, Qt::KeyboardModifiers modifiers);
+  // The underline layer was set or cleared (Esc, a new text); weights empty when cleared.
+  void underlineChanged(int first, const std::vector<float>& weights);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -129,6 +142,8 @@ class ActivationTextView : public QAbstractScrollArea {
   int selectionBegin_ = 0, selectionEnd_ = 0;
   int anchor_ = -1;  // where the mouse selection started
   std::vector<std::pair<int, int>> marks_;
+  int underlineFirst_ = 0;
+  std::vector<float> underline_;
   std::pair<int, int> lastVisible_{-1, -1};
   double defaultPointSize_ = 10.0;
   bool whitespaceMarkers_ = true;
