@@ -251,7 +251,11 @@ S Model<S>::forward(const int32_t* inputs, const int32_t* targets, const ChunkSp
   // The wavefront pays a thread hand-off per block: worth it only for layers of some weight.
   const double macs_per_step = static_cast<double>(cell_->gate_count()) * config_.hidden_size *
                                config_.hidden_size;
-  if (B >= thread_count() || L == 1 || T < 2 * sub || macs_per_step < 131072.0) {
+  bool logits_done = false;  // the batch-1 path computes the logits itself
+  if (B == 1 && batch1_settings_.enabled && !dropout_active_) {
+    forward_batch1(T);  // the explorer, find, the sampler: see batch1_forward.cpp
+    logits_done = true;
+  } else if (B >= thread_count() || L == 1 || T < 2 * sub || macs_per_step < 131072.0) {
     // Enough streams for every thread (or nothing to overlap): layer by layer, each split.
     for (int l = 0; l < L; ++l) forward_layer(l, 0, T, B, /*split=*/true);
   } else {
@@ -281,11 +285,15 @@ S Model<S>::forward(const int32_t* inputs, const int32_t* targets, const ChunkSp
   const auto by = param(out_b_).col(0);
   const int from = spec.loss_from * B;
   std::fill(loss_parts_.begin(), loss_parts_.end(), 0.0);
-  parallel_ranges(TB, col_grain, [&](int64_t j0, int64_t j1, int part) {
+  if (logits_done && !targets) return S(0);
+  // After the batch-1 path, one range: the loss is then the same for any thread count.
+  parallel_ranges(TB, logits_done ? TB : col_grain, [&](int64_t j0, int64_t j1, int part) {
     const Eigen::Index n = j1 - j0;
-    auto lg = logits_.middleCols(j0, n);
-    matmul<S>(lg, Wy, false, ups_.back().middleCols(j0, n), false);
-    lg.colwise() += by;
+    if (!logits_done) {
+      auto lg = logits_.middleCols(j0, n);
+      matmul<S>(lg, Wy, false, ups_.back().middleCols(j0, n), false);
+      lg.colwise() += by;
+    }
     if (!targets) return;
     double loss = 0.0;
     for (int64_t j = j0; j < j1; ++j) {

@@ -28,6 +28,16 @@ struct ModelState {
   int batch() const { return h.empty() ? 0 : static_cast<int>(h[0].cols()); }
 };
 
+// How forward() runs a chunk at batch 1 (B = 1, no dropout): the batch-1 path (batch1_forward.cpp)
+// or the general one. Tests and the bench switch; everything else keeps the defaults.
+struct Batch1Settings {
+  bool enabled = true;          // false: the general path (the reference in tests and bench)
+  int block_steps = 16;         // steps per wavefront hand-off (measured, docs/performance.md)
+  bool force_wavefront = false;  // use the 2-thread wavefront however small the chunk (tests)
+};
+
+struct Batch1Scratch;  // the wavefront's plan and counters (batch1_forward.cpp)
+
 // How forward() treats a chunk.
 struct ChunkSpec {
   int T = 0;          // steps
@@ -65,6 +75,9 @@ class Model {
   S forward(const int32_t* inputs, const int32_t* targets, const ChunkSpec& spec,
             ModelState<S>& state, bool train, std::mt19937_64* rng);
 
+  void set_batch1_settings(const Batch1Settings& settings) { batch1_settings_ = settings; }
+  const Batch1Settings& batch1_settings() const { return batch1_settings_; }
+
   // Gradients of the last forward()'s loss: overwrites grads() and the initial-state
   // gradients (dstate_init()). The chunk's final state gets no gradient from beyond (truncated
   // BPTT). dh_norms (optional): per layer, ||dL/dh_t|| for t = 0..T-1.
@@ -83,6 +96,11 @@ class Model {
   // Layer l over steps [t0, t1): input projection, recurrence, output (with dropout). split:
   // spread over the engine's threads; else run on the calling thread.
   void forward_layer(int l, int t0, int t1, int B, bool split);
+  // Batch 1 (batch1_forward.cpp): every layer over the T steps of inputs_, caches_ and ups_
+  // filled as forward_layer() fills them, and logits_ (V × T).
+  void forward_batch1(int T);
+  // Layer l's input projection into rows [r0, r0+nr) of cache.gates, columns [t0, t1) (B = 1).
+  void project_batch1(int l, int t0, int t1, int r0, int nr);
   MatMap<S> param(int block) { return params_.view(layout_.block(block)); }
   MatMap<S> grad(int block) { return grads_.view(layout_.block(block)); }
 
@@ -114,6 +132,8 @@ class Model {
   std::vector<std::vector<double>> dh_sq_;  // per thread, T values
   ModelState<S> dstate_init_;
   int threads_ = 0;
+  Batch1Settings batch1_settings_;
+  std::shared_ptr<Batch1Scratch> batch1_;  // shared_ptr: the type is complete only in its .cpp
 };
 
 // Number of parameters a configuration has (the layout's size), without building the model.

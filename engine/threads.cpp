@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <memory>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -127,6 +128,31 @@ int set_thread_count(int n) {
 
 int thread_count() {
   return pool().size();
+}
+
+bool tasks_run_concurrently(int n) {
+  return n <= 1 || (!in_task && pool().size() >= n);
+}
+
+void StepCounter::wait_slow(int value) const {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  for (int i = 1;; ++i) {
+    if (get() >= value) return;
+    if ((i & 63) != 0) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+      continue;
+    }
+    const auto waited = Clock::now() - start;
+    if (waited < std::chrono::microseconds(20)) continue;
+    if (waited < std::chrono::microseconds(200)) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+  }
 }
 
 void run_tasks(int n, TaskRef task) {

@@ -2,9 +2,11 @@
 // all of them (fork-join), used to split the batch and the rows of weight-gradient products.
 // Workers sleep on a condition variable between jobs (no spinning), so an app that shares the
 // cores stays responsive. Jobs are passed as non-owning references: dispatch never allocates.
-// One job at a time: concurrent callers are serialised.
+// One job at a time: concurrent callers are serialised. StepCounter is the batch-1 wavefront's
+// hand-off: one thread publishes how far it got, others wait for it (spin, then yield, then sleep).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <utility>
 
@@ -29,6 +31,28 @@ class TaskRef {
 // Runs task(0) … task(n-1) in parallel (at most thread_count() at once) and returns when all
 // are done. n == 1 runs inline on the caller's thread.
 void run_tasks(int n, TaskRef task);
+
+// True when run_tasks(n, ...) runs its n tasks at the same time on n threads (not nested in a
+// task, and the pool has n threads). Tasks that wait for each other need this.
+bool tasks_run_concurrently(int n);
+
+// A progress count published by one thread (release) and awaited by others (acquire). A
+// waiter spins ~20 µs (a hand-off usually lands within a step), then yields for ~200 µs, then
+// sleeps in 50 µs naps, so a preempted publisher does not cost a core.
+class StepCounter {
+ public:
+  void reset() { value_.store(0, std::memory_order_relaxed); }
+  void publish(int value) { value_.store(value, std::memory_order_release); }
+  int get() const { return value_.load(std::memory_order_acquire); }
+  void wait_for(int value) const {
+    if (get() < value) wait_slow(value);
+  }
+
+ private:
+  void wait_slow(int value) const;
+  alignas(64) std::atomic<int> value_{0};
+  char pad_[64 - sizeof(std::atomic<int>)] = {};  // one counter per cache line
+};
 
 // Splits [0, total) into at most thread_count() contiguous ranges of at least `grain` items
 // and runs fn(begin, end, part) for each, in parallel.

@@ -1,8 +1,10 @@
 // `cellscope-cli bench`: speed and memory of the engine on synthetic data (no corpus needed),
 // printed as key=value lines for scripts (bench/compare_pytorch.py reads them). Every figure
-// is measured in this run: the training step, batch-1 forward, streamed sampling, and the
-// machine's own sgemm rate for the dominant product shape, for comparison.
+// is measured in this run: the training step, batch-1 forward (the batch-1 path and the general
+// path it replaced), streamed sampling, the machine's own sgemm rate for the dominant product
+// shape, and the matrix-vector limit of batch 1 (gemv_chars_per_sec_limit), for comparison.
 #include <sys/resource.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -32,6 +34,7 @@ struct BenchArgs {
   int iters = 20;
   int threads = 0;
   double min_seconds = 2.0;
+  bool forward_only = false;
 };
 
 double seconds_since(Clock::time_point t0) {
@@ -49,6 +52,46 @@ double time_per_call(F&& step, int min_iters, double min_seconds) {
     ++n;
   }
   return seconds_since(t0) / n;
+}
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// The batch-1 limit: Eigen's GEMV `y.noalias() = Wh * h` of each layer's recurrent shape
+// (G·H × H, or H+1 columns for the reset-after GRU) and nothing else, a step's layers split
+// over two threads as the batch-1 wavefront splits them (the first L/2 layers on one) and run
+// at the same time; chars/s = steps per second of the slower thread.
+double gemv_chars_per_sec_limit(const ModelConfig& mc, int gate_rows, int cols, int threads,
+                                double min_seconds) {
+  const int L = mc.num_layers;
+  const int parts = threads >= 2 && L >= 2 ? 2 : 1;
+  std::vector<Mat<float>> W;
+  std::vector<Vec<float>> h, y;
+  for (int l = 0; l < L; ++l) {
+    W.push_back(Mat<float>::Random(gate_rows, cols) * 0.05f);
+    h.push_back(Vec<float>::Random(cols));
+    y.push_back(Vec<float>(gate_rows));
+  }
+  const int steps = 256;
+  auto pass = [&] {
+    auto task = [&](int part) {
+      const int l0 = parts == 1 ? 0 : (part == 0 ? 0 : L / 2);
+      const int l1 = parts == 1 ? L : (part == 0 ? L / 2 : L);
+      for (int t = 0; t < steps; ++t) {
+        for (int l = l0; l < l1; ++l) {
+          const auto ul = static_cast<std::size_t>(l);
+          y[ul].noalias() = W[ul] * h[ul];
+          h[ul](t % cols) = y[ul](t % gate_rows) * 0.5f;  // a dependence from step to step
+        }
+      }
+    };
+    run_tasks(parts, TaskRef(task));
+  };
+  const double s = time_per_call(pass, 5, min_seconds);
+  return steps / s;
 }
 
 double peak_rss_mb() {
@@ -69,61 +112,81 @@ void run_bench(const BenchArgs& a) {
               "threads=%d\n",
               a.model.c_str(), H, a.num_layers, T, B, a.vocab, threads);
 
-  // Training step: forward, backward, global norm, clip, Adam, on random ids.
   Model<float> model(mc);
   model.init_params(1);
   std::printf("parameters=%zu\n", model.params().size());
-  Optimizer<float> adam(OptimizerType::kAdam, model.params().size());
   std::mt19937_64 rng(2);
-  std::vector<int32_t> inputs(static_cast<std::size_t>(T) * B), targets(inputs.size());
-  for (auto& v : inputs) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(a.vocab));
-  for (auto& v : targets) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(a.vocab));
-  ModelState<float> state = model.zero_state(B);
-  const ChunkSpec spec{T, B, 0, T};
-  auto train_step = [&] {
-    model.forward(inputs.data(), targets.data(), spec, state, true, &rng);
-    model.backward();
-    const double norm = global_norm(model.grads().data(), model.grads().size());
-    clip_gradients(model.grads().data(), model.grads().size(), ClipMode::kValue, 5.0, norm);
-    adam.step(model.params().data(), model.grads().data(), 2e-3);
-  };
-  const double step_s = time_per_call(train_step, a.iters, a.min_seconds);
-  const double train_cps = static_cast<double>(T) * B / step_s;
-  std::printf("train_step_ms=%.3f\ntrain_chars_per_sec=%.0f\ntrain_gflops=%.1f\n", step_s * 1e3,
-              train_cps, train_cps * training_flops_per_char(mc) * 1e-9);
+  if (!a.forward_only) {
+    // Training step: forward, backward, global norm, clip, Adam, on random ids.
+    Optimizer<float> adam(OptimizerType::kAdam, model.params().size());
+    std::vector<int32_t> inputs(static_cast<std::size_t>(T) * B), targets(inputs.size());
+    for (auto& v : inputs) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(a.vocab));
+    for (auto& v : targets) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(a.vocab));
+    ModelState<float> state = model.zero_state(B);
+    const ChunkSpec spec{T, B, 0, T};
+    auto train_step = [&] {
+      model.forward(inputs.data(), targets.data(), spec, state, true, &rng);
+      model.backward();
+      const double norm = global_norm(model.grads().data(), model.grads().size());
+      clip_gradients(model.grads().data(), model.grads().size(), ClipMode::kValue, 5.0, norm);
+      adam.step(model.params().data(), model.grads().data(), 2e-3);
+    };
+    const double step_s = time_per_call(train_step, a.iters, a.min_seconds);
+    const double train_cps = static_cast<double>(T) * B / step_s;
+    std::printf("train_step_ms=%.3f\ntrain_chars_per_sec=%.0f\ntrain_gflops=%.1f\n", step_s * 1e3,
+                train_cps, train_cps * training_flops_per_char(mc) * 1e-9);
 
-  // The machine's own sgemm rate on the same threads, for the dominant product: the recurrent
-  // step (G·H × H) · (H × B), split over threads by columns as the engine splits streams; and
-  // the reference shape 64×1024 · 1024×2048, split the same way.
+    // The machine's own sgemm rate on the same threads, for the dominant product: the recurrent
+    // step (G·H × H) · (H × B), split over threads by columns as the engine splits streams; and
+    // the reference shape 64×1024 · 1024×2048, split the same way.
+    const int GH = model.cell().gate_count() * H;
+    auto sgemm_rate = [&](int m, int k, int n) {
+      Mat<float> A = Mat<float>::Random(m, k), X = Mat<float>::Random(k, n), Y(m, n);
+      const double s = time_per_call(
+          [&] {
+            parallel_ranges(n, 1, [&](int64_t j0, int64_t j1, int) {
+              matmul<float>(Y.middleCols(j0, j1 - j0), A, false, X.middleCols(j0, j1 - j0), false);
+            });
+          },
+          20, 0.5);
+      return 2.0 * m * k * n / s * 1e-9;
+    };
+    const double sgemm = sgemm_rate(GH, H, B);
+    std::printf("sgemm_shape=%dx%dx%d\nsgemm_gflops=%.1f\n", GH, H, B, sgemm);
+    std::printf("sgemm_reference_shape=64x1024x2048\nsgemm_reference_gflops=%.1f\n",
+                sgemm_rate(64, 1024, 2048));
+    std::printf("train_fraction_of_sgemm=%.2f\n", train_cps * training_flops_per_char(mc) * 1e-9 / sgemm);
+  }  // !forward_only (the training step and the sgemm rates)
+
+  // Forward at batch 1 (the explorer's path): chunks of 256 characters, no loss; the batch-1
+  // path, then the general path it replaced (the reference), then the GEMV limit. Per CPU
+  // second too: on a loaded machine wall time measures the neighbours as much as the code.
   const int GH = model.cell().gate_count() * H;
-  auto sgemm_rate = [&](int m, int k, int n) {
-    Mat<float> A = Mat<float>::Random(m, k), X = Mat<float>::Random(k, n), Y(m, n);
-    const double s = time_per_call(
-        [&] {
-          parallel_ranges(n, 1, [&](int64_t j0, int64_t j1, int) {
-            matmul<float>(Y.middleCols(j0, j1 - j0), A, false, X.middleCols(j0, j1 - j0), false);
-          });
-        },
-        20, 0.5);
-    return 2.0 * m * k * n / s * 1e-9;
-  };
-  const double sgemm = sgemm_rate(GH, H, B);
-  std::printf("sgemm_shape=%dx%dx%d\nsgemm_gflops=%.1f\n", GH, H, B, sgemm);
-  std::printf("sgemm_reference_shape=64x1024x2048\nsgemm_reference_gflops=%.1f\n",
-              sgemm_rate(64, 1024, 2048));
-  std::printf("train_fraction_of_sgemm=%.2f\n", train_cps * training_flops_per_char(mc) * 1e-9 / sgemm);
-
-  // Forward at batch 1 (the explorer's path): chunks of 256 characters, no loss.
-  {
+  for (const bool batch1 : {true, false}) {
+    Batch1Settings settings;
+    settings.enabled = batch1;
+    model.set_batch1_settings(settings);
     const int chunk = 256;
     ModelState<float> s1 = model.zero_state(1);
     std::vector<int32_t> ids(chunk);
     for (auto& v : ids) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(a.vocab));
+    int calls = 0;
+    const double cpu0 = process_cpu_seconds();
     const double s = time_per_call(
-        [&] { model.forward(ids.data(), nullptr, ChunkSpec{chunk, 1, 0, chunk}, s1, false, nullptr); },
+        [&] {
+          model.forward(ids.data(), nullptr, ChunkSpec{chunk, 1, 0, chunk}, s1, false, nullptr);
+          ++calls;
+        },
         5, a.min_seconds / 2);
-    std::printf("forward_chars_per_sec=%.0f\n", chunk / s);
+    const double cpu = process_cpu_seconds() - cpu0;
+    const char* name = batch1 ? "forward" : "forward_reference";
+    std::printf("%s_chars_per_sec=%.0f\n", name, chunk / s);
+    std::printf("%s_chars_per_cpu_sec=%.0f\n", name, chunk * static_cast<double>(calls) / cpu);
   }
+  model.set_batch1_settings(Batch1Settings{});
+  const int rec_cols = static_cast<int>(model.layout().block(1).cols);
+  std::printf("gemv_shape=%dx%d\ngemv_chars_per_sec_limit=%.0f\n", GH, rec_cols,
+              gemv_chars_per_sec_limit(mc, GH, rec_cols, threads, a.min_seconds / 2));
 
   // Streamed sampling at temperature 0.9: one character at a time through the Sampler.
   {
@@ -166,6 +229,8 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--min-seconds", a->min_seconds, "Time each measurement at least this long")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", a->threads, "Threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_flag("--forward-only", a->forward_only,
+                "Skip the training step and sgemm rates: batch-1 forward, GEMV limit, sampling");
   sub->callback([a] { run_bench(*a); });
 }
 
