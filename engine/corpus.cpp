@@ -302,7 +302,7 @@ template <typename T>
 struct EncodeSink {
   const Vocabulary& vocab;
   int32_t ascii_ids[128];
-  std::vector<int32_t> bmp_ids;  // id of each code point < U+10000 up to the vocabulary's last
+  std::vector<int32_t> bmp_ids;  // id of each code point < U+10000, or -1 (big texts only)
   int32_t fallback = -1;         // for unknown characters, -1 when they are not allowed
   const std::string* path = nullptr;
   T* out = nullptr;
@@ -311,7 +311,7 @@ struct EncodeSink {
   std::size_t next_left = 0;
   uint64_t written = 0;
 
-  EncodeSink(const Vocabulary& v, bool allow_unknown) : vocab(v) {
+  EncodeSink(const Vocabulary& v, bool allow_unknown, uint64_t chars) : vocab(v) {
     fallback = allow_unknown ? vocab.fallback_id() : -1;
     for (char32_t c = 0; c < 128; ++c) {
       const int id = vocab.id_of(c);
@@ -319,8 +319,9 @@ struct EncodeSink {
     }
     for (int id = 0; id < vocab.size(); ++id) {
       const char32_t cp = vocab.code_point(id);
-      if (cp < 0x10000 && cp >= bmp_ids.size()) bmp_ids.resize(cp + 1, -1);
-      if (cp < 0x10000) bmp_ids[cp] = id;
+      if (cp >= 0x10000 || chars < 0x10000) continue;  // small text: map lookups cost less
+      if (cp >= bmp_ids.size()) bmp_ids.resize(cp + 1, -1);
+      bmp_ids[cp] = id;
     }
   }
   void next_segment() {
@@ -382,7 +383,7 @@ void encode_pass(const std::vector<std::string>& files, const std::vector<uint64
                  unsigned char* buffer, std::size_t block, const CorpusOptions& options,
                  const Vocabulary& vocab, bool allow_unknown, T* train, std::size_t train_size,
                  T* val, std::size_t val_size) {
-  EncodeSink<T> sink(vocab, allow_unknown);
+  EncodeSink<T> sink(vocab, allow_unknown, train_size + val_size);
   sink.out = train;
   sink.left = train_size;
   sink.next = val;

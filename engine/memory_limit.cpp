@@ -141,7 +141,8 @@ uint64_t training_model_bytes(const ModelConfig& model, const TrainConfig& train
   return floats * sizeof(float) + 4 * T * B * sizeof(int32_t);
 }
 
-void check_model_fits(const ModelConfig& model, const TrainConfig& train, const MemoryLimit& limit) {
+void check_model_fits(const ModelConfig& model, const TrainConfig& train,
+                      const MemoryLimit& limit) {
   const uint64_t need = training_model_bytes(model, train);
   if (limit.bytes == 0 || need <= limit.bytes) return;
   throw Error("the model (" + describe_model(model, train) + ") needs at least " +

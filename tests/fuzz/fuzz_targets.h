@@ -21,8 +21,8 @@ void csm(const uint8_t* data, std::size_t size);
 void safetensors(const uint8_t* data, std::size_t size);
 // Strict and replacing UTF-8 decoding (the replaced text re-encodes to valid UTF-8), then the
 // corpus loader on the bytes as a file: byte 0 picks the options (replace_invalid, a given
-// vocabulary with or without unknown characters allowed, val_frac, a 1-4 byte or 4 KiB read
-// block).
+// vocabulary with or without unknown characters allowed, val_frac, a small read block or the
+// loader's own). The file is in memory (memfd).
 void utf8_corpus(const uint8_t* data, std::size_t size);
 // The detectors: byte 0 picks a registry detector or regex:; for regex: the pattern runs to
 // the first NUL byte and the text follows; the text is decoded with replacement.
