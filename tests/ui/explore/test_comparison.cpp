@@ -208,11 +208,14 @@ TEST(ExplorerComparison, ABadSecondModelNamesTheFileAndKeepsBothModels) {
     file.write("this is not a model\n");
   }
   QSignalSpy failed(f.cmp, &ComparisonController::comparisonFailed);
-  ui_test::MessageBoxCatcher catcher;
-  f.cmp->openSecondModel(bad);
-  ASSERT_TRUE(waitFor([&] { return catcher.seen(); }));
-  EXPECT_EQ(catcher.icon(), QMessageBox::Critical);
-  EXPECT_NE(catcher.text().indexOf(QStringLiteral("broken.csm")), -1) << catcher.text().toStdString();
+  {
+    ui_test::MessageBoxCatcher catcher;  // gone before the next box
+    f.cmp->openSecondModel(bad);
+    ASSERT_TRUE(waitFor([&] { return catcher.seen(); }));
+    EXPECT_EQ(catcher.icon(), QMessageBox::Critical);
+    EXPECT_NE(catcher.text().indexOf(QStringLiteral("broken.csm")), -1)
+        << catcher.text().toStdString();
+  }
   EXPECT_EQ(failed.count(), 1);
   // Model A is intact and B is still the good one, with the same colouring.
   EXPECT_TRUE(f.pane.hasModel());
