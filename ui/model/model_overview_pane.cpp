@@ -24,6 +24,7 @@
 #include "checkpoint.h"
 #include "config.h"
 #include "common/plot_palette.h"
+#include "kept_checkpoints.h"
 #include "sample_timeline.h"
 #include "training_record.h"
 #include "watch_table.h"
@@ -93,7 +94,7 @@ ModelOverviewPane::ModelOverviewPane(QWidget* parent) : QWidget(parent) {
   samples_ = new SampleTimeline;
   connect(samples_, &SampleTimeline::sampleActivated, this, &ModelOverviewPane::sampleActivated);
   watch_ = new WatchTable;
-  connect(watch_, &WatchTable::neuronChosen, this, &ModelOverviewPane::watchNeuronChosen);
+  connect(watch_, &WatchTable::recordChosen, this, &ModelOverviewPane::chooseWatchRecord);
   lowerTabs_ = new QTabWidget;
   lowerTabs_->setObjectName(QStringLiteral("modelLowerTabs"));
   lowerTabs_->addTab(samples_, tr("Samples"));
@@ -178,6 +179,8 @@ void ModelOverviewPane::setModel(const cellscope::ModelFile& model, const QStrin
   const cellscope::ModelConfig& config = model.model;
 
   const QFileInfo info(path);
+  modelPath_ = path.isEmpty() ? QString() : info.absoluteFilePath();
+  modelIteration_ = model.progress.iteration;
   fileLabel_->setText(path.isEmpty() ? tr("(not saved)") : info.fileName());
   fileLabel_->setToolTip(path.isEmpty() ? QString() : info.absoluteFilePath());
   cellLabel_->setText(QString::fromStdString(cellscope::to_string(config.cell)).toUpper());
@@ -255,6 +258,8 @@ void ModelOverviewPane::clear() {
   record_->clear();
   samples_->clear();
   watch_->setRecords({});
+  modelPath_.clear();
+  modelIteration_ = 0;
   hasModel_ = false;
   stack_->setCurrentIndex(0);
 }
@@ -271,4 +276,17 @@ QString ModelOverviewPane::summaryText() const {
     if (name != nullptr && value != nullptr) lines << name->text() + ' ' + value->text();
   }
   return lines.join('\n');
+}
+
+void ModelOverviewPane::chooseWatchRecord(int row, const NeuronSelection& neuron) {
+  if (modelPath_.isEmpty()) {
+    emit watchNeuronChosen(neuron);
+    return;
+  }
+  // Listed at the click, not at setModel: the run may still be writing checkpoints.
+  const cellscope::WatchRecord& record = watch_->record(row);
+  const KeptCheckpoint nearest =
+      nearestCheckpoint(keptCheckpointsOf(modelPath_, modelIteration_), record.iteration);
+  emit watchCheckpointChosen(nearest.path, nearest.iteration, record.iteration, neuron,
+                             QString::fromStdString(record.detector));
 }

@@ -1,8 +1,9 @@
 // ModelOverviewPane: the first thing the app shows about a loaded .csm model — a summary
 // (cell type, layers × size, vocabulary, parameter count, training progress) above a plot of
 // the training and validation loss against the iteration, the samples it stored while training
-// (a timeline to explore: sampleActivated) and its neuron watch (watchNeuronChosen), and every
-// training setting the file records at the side. Without a model it shows a hint on how to
+// (a timeline to explore: sampleActivated) and its neuron watch (a chosen record names the kept
+// checkpoint nearest to it: watchCheckpointChosen), and every training setting the file
+// records at the side. Without a model it shows a hint on how to
 // open one.
 #pragma once
 
@@ -50,14 +51,25 @@ class ModelOverviewPane : public QWidget {
  signals:
   // A stored sample was activated (double-click, Enter or Explore): explore it.
   void sampleActivated(qint64 iteration, const QString& text);
-  // A neuron-watch record was activated: colour the explored text by that neuron.
+  // A neuron-watch record was activated on a model opened from a file: open `checkpointPath`
+  // (the run's kept checkpoint nearest to the record's iteration, kept_checkpoints.h, or the
+  // model's own file when none is nearer; `checkpointIteration` is its iteration) and colour
+  // the explored text by `neuron`, with `detector` as the Find target.
+  void watchCheckpointChosen(const QString& checkpointPath, qint64 checkpointIteration,
+                             qint64 recordIteration, const NeuronSelection& neuron,
+                             const QString& detector);
+  // A neuron-watch record was activated on a model with no file (nothing else to open):
+  // colour the explored text by that neuron of this model.
   void watchNeuronChosen(const NeuronSelection& neuron);
 
  private:
   QWidget* createSummaryBox();
   void createPlot();
+  void chooseWatchRecord(int row, const NeuronSelection& neuron);
 
   bool hasModel_ = false;
+  QString modelPath_;     // absolute, empty for a model with no file
+  qint64 modelIteration_ = 0;
   QStackedWidget* stack_ = nullptr;
   QLabel* placeholder_ = nullptr;
   QLabel* fileLabel_ = nullptr;

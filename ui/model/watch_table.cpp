@@ -25,7 +25,7 @@ WatchTable::WatchTable(QWidget* parent) : QWidget(parent) {
   table_->verticalHeader()->setVisible(false);
   table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
   table_->horizontalHeader()->setStretchLastSection(true);
-  table_->setToolTip(tr("Double-click or Enter: colour the explored text by this neuron"));
+  table_->setToolTip(tr("Double-click or Enter: open the checkpoint nearest this iteration in Explore, coloured by this neuron"));
   connect(table_, &QAbstractItemView::activated, this,
           [this](const QModelIndex& index) { activate(index.row()); });
   emptyLabel_ = new QLabel(
@@ -52,6 +52,7 @@ void WatchTable::setRecords(const std::vector<cellscope::WatchRecord>& records) 
   table_->clearContents();
   table_->setRowCount(static_cast<int>(records.size()));
   neurons_.clear();
+  records_ = records;
   const auto number = [](double v, int decimals) {
     return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—");
   };
@@ -86,5 +87,6 @@ void WatchTable::setRecords(const std::vector<cellscope::WatchRecord>& records) 
 
 void WatchTable::activate(int row) {
   if (row < 0 || row >= count() || !neurons_[static_cast<std::size_t>(row)].first) return;
+  emit recordChosen(row, neurons_[static_cast<std::size_t>(row)].second);
   emit neuronChosen(neurons_[static_cast<std::size_t>(row)].second);
 }

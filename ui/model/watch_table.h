@@ -2,21 +2,18 @@
 // WatchHistoryPlot (best |r| per detector against the iteration) above a table of every measurement —
 // iteration, detector, the neuron that tracked it best then, its quantity, r and AUC — the
 // moment a neuron starts to track structure. Activating a row or clicking a point emits
-// neuronChosen() so the shell colours the explorer's text by that neuron of this model.
+// recordChosen(row) and neuronChosen(); the Model tab opens the checkpoint nearest that record.
 #pragma once
 
 #include <QWidget>
 #include <vector>
 
 #include "common/neuron_selection.h"
+#include "watch_record.h"
 
 class QLabel;
 class QTableWidget;
 class WatchHistoryPlot;
-
-namespace cellscope {
-struct WatchRecord;
-}
 
 class WatchTable : public QWidget {
   Q_OBJECT
@@ -28,10 +25,15 @@ class WatchTable : public QWidget {
   int count() const { return static_cast<int>(neurons_.size()); }
   QTableWidget* table() const { return table_; }
   WatchHistoryPlot* plot() const { return plot_; }
-  // Emits neuronChosen() for row `row` when it names a neuron.
+  // The record shown in row `row` (0 <= row < count()).
+  const cellscope::WatchRecord& record(int row) const {
+    return records_[static_cast<std::size_t>(row)];
+  }
+  // Emits recordChosen() and neuronChosen() for row `row` when it names a neuron.
   void activate(int row);
 
  signals:
+  void recordChosen(int row, const NeuronSelection& neuron);
   void neuronChosen(const NeuronSelection& neuron);
 
  private:
@@ -39,4 +41,5 @@ class WatchTable : public QWidget {
   WatchHistoryPlot* plot_ = nullptr;
   QLabel* emptyLabel_ = nullptr;
   std::vector<std::pair<bool, NeuronSelection>> neurons_;  // (names a neuron, which)
+  std::vector<cellscope::WatchRecord> records_;
 };

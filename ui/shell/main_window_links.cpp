@@ -1,9 +1,13 @@
 // MainWindow's links between rooms (rooms never include each other; the shell joins them):
 // View menu → the explorer's text zoom and whitespace markers; Train tab → a kept checkpoint
-// opened in Explore coloured by the watched neuron; Generate colouring by Explore's neuron (never
+// opened in Explore coloured by the watched neuron; Model tab → a neuron-watch record opened at
+// the run's kept checkpoint nearest to it, coloured by its neuron with its detector as the Find
+// target; Generate colouring by Explore's neuron (never
 // a saturated one: the explorer picks a variable neuron when none is named) until the user picks
 // another neuron in Generate.
 #include <QAction>
+#include <QFileInfo>
+#include <QStatusBar>
 #include <QTabWidget>
 
 #include "error.h"
@@ -11,6 +15,7 @@
 #include "generate/generator_pane.h"
 #include "main_menus.h"
 #include "main_window.h"
+#include "model/model_overview_pane.h"
 #include "train/training_pane.h"
 
 void MainWindow::connectRoomLinks() {
@@ -33,6 +38,27 @@ void MainWindow::connectRoomLinks() {
             if (!openModel(path)) return;
             explorerPane_->setNeuronSelection(selection);
             tabs_->setCurrentWidget(explorerPane_);
+          });
+
+  connect(overviewPane_, &ModelOverviewPane::watchCheckpointChosen, this,
+          [this](const QString& path, qint64 checkpointIteration, qint64 recordIteration,
+                 const NeuronSelection& neuron, const QString& detector) {
+            const bool other = QFileInfo(path).absoluteFilePath() != modelPath_;
+            if (other && !openModel(path)) return;  // openModel has said why
+            explorerPane_->setNeuronSelection(neuron);
+            explorerPane_->setFinderTarget(detector, neuron.quantity);
+            tabs_->setCurrentWidget(explorerPane_);
+            const QString which =
+                checkpointIteration == recordIteration
+                    ? tr("iteration %1").arg(checkpointIteration)
+                    : tr("iteration %1, the kept checkpoint nearest to the record's %2")
+                          .arg(checkpointIteration)
+                          .arg(recordIteration);
+            statusBar()->showMessage(tr("%1 at %2: %3 neuron %4:%5")
+                                         .arg(QFileInfo(path).fileName(), which, detector)
+                                         .arg(neuron.layer)
+                                         .arg(neuron.neuron),
+                                     15000);
           });
 
   connect(explorerPane_, &ExplorerPane::colouringFinished, this, [this] {
