@@ -179,6 +179,21 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   auto* watch = new QFormLayout;
   watch->addRow(tr("Detectors"), watchEdit_);
   watch->addRow(tr("Every"), watchEverySpin_);
+  watchReasonLabel_ = new QLabel;
+  watchReasonLabel_->setObjectName(QStringLiteral("watchReasonLabel"));
+  watchReasonLabel_->setWordWrap(true);
+  watchReasonLabel_->setForegroundRole(QPalette::PlaceholderText);
+  watch->addRow(watchReasonLabel_);
+  watchSuggester_ = new WatchSuggester(this);
+  connect(watchSuggester_, &WatchSuggester::suggested, this, &TrainingForm::applyWatchSuggestion);
+  watchSuggestTimer_ = new QTimer(this);
+  watchSuggestTimer_->setSingleShot(true);
+  watchSuggestTimer_->setInterval(400);
+  connect(watchSuggestTimer_, &QTimer::timeout, this, [this] {
+    const TrainingSettings v = settings();
+    if (!v.corpusPaths.isEmpty()) watchSuggester_->request(v.corpusPaths, v.glob, v.valFrac);
+  });
+  connect(watchEdit_, &QLineEdit::textEdited, watchReasonLabel_, &QLabel::clear);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -191,12 +206,19 @@ TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   group(tr("Model"), model);
   group(tr("Optimisation and intervals"), optim);
   group(tr("Watch neurons emerge"), watch);
-  // Until the user edits the detectors, they follow the corpus kind (C, LaTeX or prose).
+  // Until the user edits the detectors, they follow the corpus: its kind (C, LaTeX or prose)
+  // at once, then what its probe text holds once it has been read (watch_suggestion.h).
   connect(corpusEdit_, &QLineEdit::textChanged, this, [this] {
-    const QStringList current = parseWatchList(watchEdit_->text());
-    if (current != TrainingSettings().watchDetectors && current != autoWatch_) return;
+    if (!watchFollowsCorpus()) return;
     autoWatch_ = suggestedWatchDetectors(settings().corpusPaths);
     watchEdit_->setText(autoWatch_.join(QStringLiteral(", ")));
+    if (settings().corpusPaths.isEmpty()) {
+      watchSuggestTimer_->stop();
+      watchReasonLabel_->clear();
+      return;
+    }
+    watchReasonLabel_->setText(tr("Chosen by the corpus kind; reading it to check…"));
+    watchSuggestTimer_->start();
   });
   layout->addStretch(1);
 
@@ -404,4 +426,24 @@ void TrainingForm::updateTimeLabel() {
     timeLabel_->setText(tr("≈ %1 per million characters (%2 chars/s)")
                             .arg(formatDuration(1e6 / charsPerSecond_), speed));
   }
+}
+
+bool TrainingForm::watchFollowsCorpus() const {
+  const QStringList current = parseWatchList(watchEdit_->text());
+  return current == TrainingSettings().watchDetectors || current == autoWatch_;
+}
+
+bool TrainingForm::watchSuggestionPending() const {
+  return watchSuggestTimer_->isActive() || watchSuggester_->busy();
+}
+
+void TrainingForm::applyWatchSuggestion(const WatchSuggestion& suggestion, const QString& error) {
+  if (!watchFollowsCorpus()) return;  // the user chose meanwhile
+  if (!error.isEmpty()) {
+    watchReasonLabel_->setText(tr("Chosen by the corpus kind (not read: %1)").arg(error));
+    return;
+  }
+  autoWatch_ = suggestion.detectors;
+  watchEdit_->setText(autoWatch_.join(QStringLiteral(", ")));
+  watchReasonLabel_->setText(tr("Chosen from the corpus: %1").arg(suggestion.reason));
 }

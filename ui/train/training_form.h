@@ -14,6 +14,7 @@
 #include "training_estimates.h"
 #include "training_settings.h"
 #include "training_worker.h"
+#include "watch_suggestion.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -60,6 +61,10 @@ class TrainingForm : public QWidget {
   QLineEdit* outputEdit() const { return outputEdit_; }
   QLineEdit* watchEdit() const { return watchEdit_; }
   QSpinBox* watchEverySpin() const { return watchEverySpin_; }
+  // Which detectors were chosen from the corpus and why (each candidate's share of the probe).
+  QLabel* watchReasonLabel() const { return watchReasonLabel_; }
+  // True while the corpus is being read for a watch suggestion (or about to be).
+  bool watchSuggestionPending() const;
 
  signals:
   void changed();
@@ -113,6 +118,11 @@ class TrainingForm : public QWidget {
   QLineEdit* watchEdit_ = nullptr;
   QSpinBox* watchEverySpin_ = nullptr;
   QStringList autoWatch_;  // the detectors last suggested for the corpus
+  QLabel* watchReasonLabel_ = nullptr;
+  WatchSuggester* watchSuggester_ = nullptr;
+  QTimer* watchSuggestTimer_ = nullptr;  // debounces typing in the corpus field
+  bool watchFollowsCorpus() const;
+  void applyWatchSuggestion(const WatchSuggestion& suggestion, const QString& error);
   QLabel* parameterLabel_ = nullptr;
   QLabel* memoryLabel_ = nullptr;
   QLabel* timeLabel_ = nullptr;
