@@ -365,6 +365,7 @@ void ComparisonController::refresh() {
     qCInfo(lcCompare, "recolour %s: %zu characters in %.2f ms",
            qPrintable(colouringFileTag()), shown_.size(), lastRecolourMs_);
   }
+  emit recoloured();
   if (isColoured()) emit coloured();
 }
 
@@ -372,9 +373,11 @@ void ComparisonController::labelPlot() const {
   if (!showing()) return;
   const colormap::ColorMap map = colorMap();
   ui_.plot->setRange(map.lower() < 0.0 ? map.lower() : 0.0, map.upper());
-  const QString label = colouringLabel();
-  ui_.plot->setYLabel(label);
-  ui_.plot->setTitle(label);
+  const QString what = colourBy_ == ColourBy::kDifference ? tr("A − B")
+                       : colourBy_ == ColourBy::kEntropy  ? tr("entropy")
+                                                          : tr("surprisal");
+  ui_.plot->setYLabel(tr("%1 (%2)").arg(what, unitName()));
+  ui_.plot->setTitle(colouringLabel());
 }
 
 QString ComparisonController::hoverValue(int position) const {

@@ -74,6 +74,7 @@ class ComparisonController : public QObject {
 
  signals:
   void coloured();                 // the current colouring covers the text now
+  void recoloured();               // the view's values changed (the plot follows)
   void neuronColouringWanted();    // Neuron chosen again: the pane shows its neuron
   void comparisonReady();          // the summary has both models' losses
   void comparisonFailed(const QString& message);

@@ -128,6 +128,8 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
   auto* side = new QSplitter(Qt::Vertical);
   side->addWidget(w.summary);
   side->addWidget(w.finder);
+  side->setStretchFactor(0, 3);  // the summary's table, when shown, over the finder
+  side->setStretchFactor(1, 2);
   auto* sides = new QSplitter(Qt::Horizontal);
   sides->addWidget(split);
   sides->addWidget(side);

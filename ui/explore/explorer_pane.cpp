@@ -76,6 +76,7 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
     plotTimer_->start();
   });
   connect(this, &ExplorerPane::valuesChanged, plotTimer_, qOverload<>(&QTimer::start));
+  connect(comparison_, &ComparisonController::recoloured, plotTimer_, qOverload<>(&QTimer::start));
   connect(ui_.plot, &ActivationPlot::positionClicked, this, [this](qint64 position) {
     ui_.view->setHighlighted(static_cast<int>(position));
     ui_.view->setFocus();
