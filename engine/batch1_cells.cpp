@@ -6,6 +6,7 @@
 #include "batch1_cells.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace cellscope {
 namespace {
@@ -16,15 +17,19 @@ template <typename S>
 using Col = Eigen::Map<Vec<S>>;
 template <typename S>
 using ConstCol = Eigen::Map<const Vec<S>>;
-template <typename S>
-using Tile = Eigen::Map<Eigen::Array<S, Eigen::Dynamic, 1, 0, kTile, 1>>;
-template <typename S>
-using ConstTile = Eigen::Map<const Eigen::Array<S, Eigen::Dynamic, 1, 0, kTile, 1>>;
+// A tile of n neurons: fixed-size (kTile, fully unrolled packets) or the dynamic remainder.
+template <typename S, int N>
+using TileOf = Eigen::Map<Eigen::Array<S, N, 1>>;
+template <typename S, int N>
+using ConstTileOf = Eigen::Map<const Eigen::Array<S, N, 1>>;
 
-// Calls fn(j, n) for the tiles [j, j+n) of [0, H): full tiles of kTile, then the remainder.
+// Calls fn(j, n, size) for the tiles [j, j+n) of [0, H); size is an integral constant: kTile
+// for full tiles, Eigen::Dynamic for the remainder.
 template <typename F>
 void for_tiles(int H, F&& fn) {
-  for (int j = 0; j < H; j += kTile) fn(j, std::min(kTile, H - j));
+  int j = 0;
+  for (; j + kTile <= H; j += kTile) fn(j, kTile, std::integral_constant<int, kTile>{});
+  if (j < H) fn(j, H - j, std::integral_constant<int, Eigen::Dynamic>{});
 }
 
 template <typename S>
@@ -36,16 +41,19 @@ void lstm_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
   S* c = cache.c.col(t + 1).data();
   S* tanh_c = cache.aux.col(t).data();
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n) {
-    Tile<S> i(pre + j, n), f(pre + H + j, n), o(pre + 2 * H + j, n), g(pre + 3 * H + j, n);
+  for_tiles(H, [&](int j, int n, auto size) {
+    constexpr int N = decltype(size)::value;
+    using Tile = TileOf<S, N>;
+    using ConstTile = ConstTileOf<S, N>;
+    Tile i(pre + j, n), f(pre + H + j, n), o(pre + 2 * H + j, n), g(pre + 3 * H + j, n);
     i = sigmoid(i);
     f = sigmoid(f);
     o = sigmoid(o);
     g = g.tanh();
-    Tile<S> cj(c + j, n), tc(tanh_c + j, n);
-    cj = f * ConstTile<S>(c_prev + j, n) + i * g;
+    Tile cj(c + j, n), tc(tanh_c + j, n);
+    cj = f * ConstTile(c_prev + j, n) + i * g;
     tc = cj.tanh();
-    Tile<S>(h + j, n) = o * tc;
+    Tile(h + j, n) = o * tc;
   });
 }
 
@@ -55,14 +63,16 @@ void rnn_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, bool relu) 
   S* pre = cache.gates.col(t).data();  // (H)
   Col<S>(pre, H).noalias() += Wh * ConstCol<S>(cache.h.col(t).data(), H);
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n) {
-    Tile<S> p(pre + j, n);
+  for_tiles(H, [&](int j, int n, auto size) {
+    constexpr int N = decltype(size)::value;
+    using Tile = TileOf<S, N>;
+    Tile p(pre + j, n);
     if (relu) {
       p = p.max(S(0));
     } else {
       p = p.tanh();
     }
-    Tile<S>(h + j, n) = p;
+    Tile(h + j, n) = p;
   });
 }
 
@@ -74,19 +84,25 @@ void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
   const S* h_prev = cache.h.col(t).data();
   Col<S>(pre, 2 * H).noalias() += Wh.topRows(2 * H) * ConstCol<S>(h_prev, H);
   S* rh = cache.aux.col(t).data();
-  for_tiles(H, [&](int j, int n) {
-    Tile<S> z(pre + j, n), r(pre + H + j, n);
+  for_tiles(H, [&](int j, int n, auto size) {
+    constexpr int N = decltype(size)::value;
+    using Tile = TileOf<S, N>;
+    using ConstTile = ConstTileOf<S, N>;
+    Tile z(pre + j, n), r(pre + H + j, n);
     z = sigmoid(z);
     r = sigmoid(r);
-    Tile<S>(rh + j, n) = r * ConstTile<S>(h_prev + j, n);
+    Tile(rh + j, n) = r * ConstTile(h_prev + j, n);
   });
   Col<S>(pre + 2 * H, H).noalias() += Wh.bottomRows(H) * ConstCol<S>(rh, H);
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n) {
-    Tile<S> hh(pre + 2 * H + j, n);
+  for_tiles(H, [&](int j, int n, auto size) {
+    constexpr int N = decltype(size)::value;
+    using Tile = TileOf<S, N>;
+    using ConstTile = ConstTileOf<S, N>;
+    Tile hh(pre + 2 * H + j, n);
     hh = hh.tanh();
-    const ConstTile<S> hp(h_prev + j, n);
-    Tile<S>(h + j, n) = hp + ConstTile<S>(pre + j, n) * (hh - hp);
+    const ConstTile hp(h_prev + j, n);
+    Tile(h + j, n) = hp + ConstTile(pre + j, n) * (hh - hp);
   });
 }
 
@@ -103,16 +119,19 @@ void gru_reset_after_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache)
   S* a = cache.aux.col(t).data();
   Col<S>(a, H).noalias() = U.bottomRows(H) * hp_col;
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n) {
-    Tile<S> z(pre + j, n), r(pre + H + j, n), nn(pre + 2 * H + j, n), aj(a + j, n);
-    z += ConstTile<S>(c_rec + j, n);
-    r += ConstTile<S>(c_rec + H + j, n);
+  for_tiles(H, [&](int j, int n, auto size) {
+    constexpr int N = decltype(size)::value;
+    using Tile = TileOf<S, N>;
+    using ConstTile = ConstTileOf<S, N>;
+    Tile z(pre + j, n), r(pre + H + j, n), nn(pre + 2 * H + j, n), aj(a + j, n);
+    z += ConstTile(c_rec + j, n);
+    r += ConstTile(c_rec + H + j, n);
     z = sigmoid(z);
     r = sigmoid(r);
-    aj += ConstTile<S>(c_rec + 2 * H + j, n);
+    aj += ConstTile(c_rec + 2 * H + j, n);
     nn = (nn + r * aj).tanh();
-    const ConstTile<S> hp(h_prev + j, n);
-    Tile<S>(h + j, n) = hp + z * (nn - hp);
+    const ConstTile hp(h_prev + j, n);
+    Tile(h + j, n) = hp + z * (nn - hp);
   });
 }
 
