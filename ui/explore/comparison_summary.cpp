@@ -37,15 +37,18 @@ ComparisonSummary::ComparisonSummary(QWidget* parent) : QWidget(parent) {
   models_->setObjectName(QStringLiteral("comparisonModels"));
   models_->setWordWrap(true);
   models_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  unit_ = new QLabel;
+  unit_->setObjectName(QStringLiteral("comparisonUnit"));
   status_ = new QLabel;
   status_->setObjectName(QStringLiteral("comparisonStatus"));
   table_ = new QTableWidget(0, 5);
   table_->setObjectName(QStringLiteral("comparisonTable"));
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setHorizontalHeaderLabels({tr("where"), tr("chars"), tr("A"), tr("B"), tr("A − B")});
   table_->verticalHeader()->setVisible(false);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->horizontalHeader()->setSectionResizeMode(kWhere, QHeaderView::Stretch);
   table_->setToolTip(tr("Mean loss per character of each model: over every character, then on "
                         "the characters each detector marks. Lower is better."));
 
@@ -56,6 +59,7 @@ ComparisonSummary::ComparisonSummary(QWidget* parent) : QWidget(parent) {
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(head);
   layout->addWidget(models_);
+  layout->addWidget(unit_);
   layout->addWidget(status_);
   layout->addWidget(table_, 1);
   setVisible(false);
@@ -76,14 +80,14 @@ void ComparisonSummary::setStatus(const QString& status) {
 
 void ComparisonSummary::clear() {
   table_->setRowCount(0);
+  unit_->clear();
   setStatus(QString());
 }
 
 void ComparisonSummary::setComparison(const cellscope::Comparison& comparison, double natsPerUnit,
                                       const QString& unitName) {
   setStatus(QString());
-  table_->setHorizontalHeaderLabels({tr("where"), tr("chars"), tr("A %1/char").arg(unitName),
-                                     tr("B %1/char").arg(unitName), tr("A − B")});
+  unit_->setText(tr("Mean %1 per character; lower is better.").arg(unitName));
   table_->setRowCount(static_cast<int>(comparison.detectors.size()) + 1);
   const auto fill = [&](int row, const QString& where, qint64 chars, double a, double b) {
     table_->setItem(row, kWhere, new QTableWidgetItem(where));

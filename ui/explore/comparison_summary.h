@@ -36,6 +36,7 @@ class ComparisonSummary : public QWidget {
 
  private:
   QLabel* models_ = nullptr;
+  QLabel* unit_ = nullptr;
   QLabel* status_ = nullptr;
   QTableWidget* table_ = nullptr;
   QToolButton* close_ = nullptr;

@@ -251,6 +251,11 @@ TEST(ExplorerComparison, CsvExportOfTheDifferenceSaysWhatItIs) {
   // Row for position 1: its value is the shown A − B.
   const QList<QByteArray> row = lines[4].split(',');
   EXPECT_FLOAT_EQ(row.last().toFloat(), f.pane.values()[1]);
+  const explorer_export::ExportJob html = explorer_export::prepareExport(
+      f.pane, explorer_export::Format::kHtml, f.path("diff.html"), QStringLiteral("a.csm"));
+  EXPECT_TRUE(html.coloured);
+  EXPECT_EQ(html.exported.colorMap.lower(), -html.exported.colorMap.upper());
+  EXPECT_NE(explorer_export::toHtml(html.exported).indexOf("surprisal A − B (bits"), -1);
   EXPECT_EQ(explorer_export::suggestedPath(QStringLiteral("x.c"), {}, explorer_export::Format::kCsv,
                                            f.dir.path(), f.cmp->colouringFileTag()),
             f.path("x-difference.csv"));
