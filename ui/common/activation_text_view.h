@@ -4,8 +4,7 @@
 // index; a mouse-selected span (drag, Shift+click, Ctrl+C) and marked ranges are drawn as bars
 // under their cells, so the colours stay visible. The font size zooms (zoomIn/zoomOut/resetZoom,
 // kMinPointSize..kMaxPointSize, also Ctrl+wheel) and the ↵ → markers can be hidden (the cells stay coloured).
-// An underline layer (per-character weights 0..1, e.g. a saliency) is drawn as a bar under each
-// glyph, beneath the selection and mark bars; Esc or a new text clears it.
+// An underline layer (weights 0..1, e.g. a saliency) sits under the glyphs; Esc clears it.
 // Used by the explorer and the generator.
 #pragma once
 

@@ -7,7 +7,6 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -97,7 +96,7 @@ void MemoryPanel::buildWidgets() {
   auto* horizonLayout = new QVBoxLayout(horizonBox);
   modelList_ = new QListWidget;
   modelList_->setObjectName(QStringLiteral("memoryModels"));
-  modelList_->setMaximumHeight(72);
+  modelList_->setMaximumHeight(64);
   horizonLayout->addWidget(modelList_);
   auto* buttons = new QHBoxLayout;
   addButton_ = new QPushButton(tr("Add model\u2026"));
@@ -119,11 +118,14 @@ void MemoryPanel::buildWidgets() {
   cancelButton_->setEnabled(false);
   buttons->addWidget(addButton_);
   buttons->addWidget(removeButton_);
-  buttons->addWidget(limitBox_);
   buttons->addStretch();
-  buttons->addWidget(measureButton_);
-  buttons->addWidget(cancelButton_);
   horizonLayout->addLayout(buttons);
+  auto* measureRow = new QHBoxLayout;
+  measureRow->addWidget(limitBox_);
+  measureRow->addStretch();
+  measureRow->addWidget(measureButton_);
+  measureRow->addWidget(cancelButton_);
+  horizonLayout->addLayout(measureRow);
   progress_ = new QProgressBar;
   progress_->setRange(0, 1000);
   progress_->setVisible(false);

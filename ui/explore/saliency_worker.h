@@ -1,10 +1,8 @@
-// SaliencyWorker: the memory panel's engine side, on its own QThread. It owns a Model<float> for
-// the explorer's model and the text encoded for it; a click's saliency (engine/saliency.h, exact
-// BPTT at batch 1) starts from a state kept every kStateEvery characters, so a click far into a
-// long text does not read it from the start. The memory horizon runs over a list of models, one
-// line each. Requests carry ids; a request that is no longer the wanted one (atomics, set from
-// any thread) is skipped or stops at the next position. Results are value types; errors come back
-// as messages in them, never as exceptions.
+// SaliencyWorker: the memory panel's engine side, on its own QThread: a click's saliency for the
+// explorer's model (engine/saliency.h, exact BPTT at batch 1, from a state kept every kStateEvery
+// characters) and the memory horizon over a list of models, one line each. Requests carry ids; one
+// no longer wanted (atomics, set from any thread) is skipped or stops at its next position.
+// Results are value types; errors come back as messages in them, never as exceptions.
 #pragma once
 
 #include <QMetaType>

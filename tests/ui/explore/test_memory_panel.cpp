@@ -1,8 +1,6 @@
-// The memory panel ("what it remembers"), offscreen, each test in its own temporary folder: a
-// click's saliency equals the engine's saliency_at (log p and a neuron, near the text's start and
-// past a kept state), its underline reaches an ActivationTextView and clears; the horizon draws
-// one line per model (the explorer's plus those added) equal to the engine's memory_horizon; a
-// bad model file is refused with an error naming it; a horizon can be cancelled.
+// The memory panel, offscreen, own temp folders: a click's saliency equals the engine's (log p and
+// a neuron, before and past a kept state); its underline reaches the text view and clears; one
+// horizon line per model, equal to memory_horizon; a bad model file is refused naming it; cancel.
 // Built only when the explore room includes memory_sources.cmake (CELLSCOPE_MEMORY_PANEL).
 #ifdef CELLSCOPE_MEMORY_PANEL
 #include <gtest/gtest.h>
