@@ -89,9 +89,14 @@ void ComparisonController::setModel(std::shared_ptr<const cellscope::ModelFile> 
   pending_[0] = false;
   scores_[0].reset();
   comparison_.reset();
+  // Slot B's work under way belonged to the old A (a comparison) or is asked again below.
+  worker_->want(1, ++jobs_[1]);
+  pending_[1] = false;
+  comparing_ = false;
   SurprisalWorker* worker = worker_;
   QMetaObject::invokeMethod(
       worker_, [worker, file] { worker->setModel(file); }, Qt::QueuedConnection);
+  if (!pendingSecond_.isEmpty()) openSecondModel(pendingSecond_);
   // The pane shows the text again after a model change; setText() asks for the scores.
 }
 
@@ -107,6 +112,8 @@ void ComparisonController::setText(const std::u32string& text) {
   neuronValues_.assign(text.size(), kNaN);
   shown_.assign(text.size(), kNaN);
   if (hasSecondModel()) ui_.summary->clear();
+  // A second model still being opened was opened for the old text: open it for this one.
+  if (!pendingSecond_.isEmpty()) openSecondModel(pendingSecond_);
   requestScores();
   refresh();
 }

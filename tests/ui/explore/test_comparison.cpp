@@ -173,6 +173,43 @@ TEST(ExplorerComparison, DifferenceIsAMinusBAndSummaryEqualsCompare) {
   expectValues(f.pane.values(), a.surprisal, 1.0);
 }
 
+TEST(ExplorerComparison, ANewTextOrModelKeepsTheSecondModelAndScoresAgain) {
+  Fixture f;
+  f.cmp->openSecondModel(f.saveB());  // and at once another text, before B has answered
+  const std::u32string other = U"Another (shorter) text, \"quoted\".\nAnd a second line.\n";
+  f.pane.showText(QStringLiteral("other"), other);
+  ASSERT_TRUE(waitFor([&] {
+    return f.cmp->hasSecondModel() && f.pane.text() == other && f.pane.isColoured() &&
+           f.cmp->comparison() != nullptr;
+  }));
+  const auto scoreOther = [&](const cellscope::ModelFile& file) {
+    auto network = cellscope::model_from_file(file, "engine");
+    return cellscope::ScoringModel::of_network(*network, cellscope::Vocabulary(file.vocabulary),
+                                               "engine")
+        ->score(other, true);
+  };
+  cellscope::CharScores a = scoreOther(modelA());
+  const cellscope::CharScores b = scoreOther(modelB());
+  const auto expectDifference = [&] {
+    std::vector<float> difference(a.surprisal.size());
+    for (std::size_t p = 0; p < difference.size(); ++p)
+      difference[p] = a.surprisal[p] - b.surprisal[p];
+    expectValues(f.pane.values(), difference, 1.0 / cellscope::kNatsPerBit);
+    EXPECT_EQ(f.cmp->comparison()->chars, static_cast<int64_t>(other.size()) - 1);
+  };
+  expectDifference();
+
+  // Another model A: B stays, both are compared again on the same text.
+  const cellscope::ModelFile another = ui_test::randomModel(kChars, 10, 1, 77, 2.5f);
+  f.pane.setModel(another);
+  ASSERT_TRUE(waitFor([&] {
+    return !f.pane.isProbing() && f.pane.isColoured() && f.cmp->comparison() != nullptr;
+  }));
+  EXPECT_TRUE(f.cmp->hasSecondModel());
+  a = scoreOther(another);
+  expectDifference();
+}
+
 TEST(ExplorerComparison, AnNgramFileIsASecondModel) {
   Fixture f;
   const cellscope::Vocabulary vocab(std::vector<char32_t>(kChars.begin(), kChars.end()));
