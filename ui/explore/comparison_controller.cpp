@@ -25,6 +25,8 @@
 #include "common/neuron_selector.h"
 #include "common/worker_thread.h"
 #include "comparison_summary.h"
+#include "neuron_finder_panel.h"
+#include "neuron_heatmap.h"
 
 Q_LOGGING_CATEGORY(lcCompare, "cellscope.compare", QtWarningMsg)
 
@@ -68,6 +70,10 @@ ComparisonController::ComparisonController(const ExplorerLayout& ui, QWidget* pa
   connect(ui_.colourByCombo, qOverload<int>(&QComboBox::activated), this,
           [this](int index) { setColourBy(static_cast<ColourBy>(index)); });
   connect(ui_.bitsCheck, &QCheckBox::toggled, this, &ComparisonController::setBits);
+  // A neuron picked in the heatmap or the finder is a wish to see it: back to Neuron.
+  const auto toNeuron = [this] { setColourBy(ColourBy::kNeuron); };
+  connect(ui_.heatmap, &NeuronHeatmap::neuronClicked, this, toNeuron);
+  connect(ui_.finder, &NeuronFinderPanel::neuronChosen, this, toNeuron);
 
   worker_ = new SurprisalWorker;
   thread_ = startWorkerThread(this, worker_, QStringLiteral("surprisalThread"));

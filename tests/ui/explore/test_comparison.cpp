@@ -25,6 +25,7 @@
 #include "explore/comparison_summary.h"
 #include "explore/explorer_export.h"
 #include "explore/explorer_pane.h"
+#include "explore/neuron_heatmap.h"
 #include "ngram.h"
 #include "random_model.h"
 #include "surprisal_models.h"
@@ -110,8 +111,10 @@ TEST(ExplorerComparison, SurprisalAndEntropyColouringEqualTheEngine) {
   expectValues(f.pane.values(), engine.entropy, 1.0);
   EXPECT_NE(f.cmp->hoverValue(5).indexOf(QString::number(engine.entropy[5], 'f', 3)), -1);
 
-  // Back to the neuron: its track is shown again, and the selector is live.
-  f.cmp->setColourBy(ColourBy::kNeuron);
+  // A neuron clicked in the heatmap goes back to the neuron: its track is shown again.
+  emit f.pane.heatmap()->neuronClicked(3);
+  EXPECT_EQ(f.cmp->colourBy(), ColourBy::kNeuron);
+  EXPECT_EQ(f.pane.neuronSelection().neuron, 3);
   ASSERT_TRUE(waitFor([&] { return f.pane.isColoured(); }));
   EXPECT_FALSE(std::isnan(f.pane.values()[0]));  // a neuron has a value at every character
 }
