@@ -22,7 +22,7 @@ HorizonPlot::HorizonPlot(QWidget* parent) : QWidget(parent) {
   plot_->yAxis->setNumberFormat(QStringLiteral("eb"));
   plot_->yAxis->setNumberPrecision(0);
   plot_->legend->setVisible(false);
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   keepFollowingPalette(plot_);
   auto* layout = new QVBoxLayout(this);

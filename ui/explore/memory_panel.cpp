@@ -14,6 +14,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QThread>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -55,6 +56,11 @@ MemoryPanel::~MemoryPanel() {
 
 void MemoryPanel::buildWidgets() {
   auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* split = new QSplitter(Qt::Vertical);  // the user gives either plot the room
+  split->setObjectName(QStringLiteral("memorySplitter"));
+  split->setChildrenCollapsible(false);
+  layout->addWidget(split);
 
   auto* clickBox = new QGroupBox(tr("Saliency of one character"));
   auto* clickLayout = new QVBoxLayout(clickBox);
@@ -87,7 +93,7 @@ void MemoryPanel::buildWidgets() {
   saliencyPlot_ = new HorizonPlot;
   saliencyPlot_->setObjectName(QStringLiteral("memorySaliencyPlot"));
   clickLayout->addWidget(saliencyPlot_, 1);
-  layout->addWidget(clickBox, 1);
+  split->addWidget(clickBox);
 
   auto* horizonBox = new QGroupBox(tr("Memory horizon over the text"));
   horizonBox->setToolTip(tr("The mean over every position of the text (or its first N "
@@ -137,7 +143,8 @@ void MemoryPanel::buildWidgets() {
   horizonPlot_ = new HorizonPlot;
   horizonPlot_->setObjectName(QStringLiteral("memoryHorizonPlot"));
   horizonLayout->addWidget(horizonPlot_, 1);
-  layout->addWidget(horizonBox, 1);
+  split->addWidget(horizonBox);
+  split->setStretchFactor(1, 1);
 
   connect(targetBox_, &QComboBox::currentIndexChanged, this, [this] { refreshTargetLabel(); });
   connect(addButton_, &QPushButton::clicked, this, &MemoryPanel::addModelDialog);
