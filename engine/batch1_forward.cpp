@@ -1,8 +1,9 @@
 // Model::forward at batch 1 (the explorer, find, match, the sampler, saliency, --watch): every
 // recurrent step is one GEMV plus one fused pass (batch1_cells.h). One thread: layer by layer
 // over the chunk, as the general path. Two threads: a wavefront over blocks of steps — layer l
-// reads block k while layer l+1 reads block k-1 — whose stages are split between the threads
-// by estimated cost; hand-offs are StepCounters (spin, then sleep). Invariant: every value is
+// reads block k while layer l+1 reads block k-1 — whose stages each thread prefers by estimated
+// cost but either may take (a preempted thread stalls nothing); hand-offs are StepCounters
+// (spin, then sleep). Invariant: every value is
 // computed by the same kernel on the same operands whatever the split, so results do not
 // depend on the thread count (tested in tests/engine/test_batch1.cpp).
 #include <algorithm>
@@ -28,8 +29,13 @@ struct Batch1Stage {
 struct Batch1Scratch {
   int L = 0, T = 0, block = 0;
   std::vector<Batch1Stage> stages;
-  std::vector<StepCounter> done;  // per stage: blocks finished
-  Batch1Scratch(int stage_count) : done(static_cast<std::size_t>(stage_count)) {}
+  std::vector<std::vector<int>> needs;  // per stage: the stages whose block k its block k reads
+  std::vector<StepCounter> claimed;     // per stage: blocks taken by a thread
+  std::vector<StepCounter> done;        // per stage: blocks finished (in order)
+  StepCounter progress;                 // blocks finished, all stages: wakes idle threads
+  explicit Batch1Scratch(int stage_count)
+      : claimed(static_cast<std::size_t>(stage_count)),
+        done(static_cast<std::size_t>(stage_count)) {}
 };
 
 namespace {
@@ -88,8 +94,8 @@ void Model<S>::project_batch1(int l, int t0, int t1, int r0, int nr) {
     return;
   }
   auto g = cache.gates.block(r0, t0, nr, t1 - t0);  // (nr × n) = Wx rows · (H × n) + b
-  matmul<S>(g, Wx.middleRows(r0, nr), false, ups_[static_cast<std::size_t>(l) - 1].middleCols(t0, t1 - t0),
-            false);
+  const auto x = ups_[static_cast<std::size_t>(l) - 1].middleCols(t0, t1 - t0);  // (H × n)
+  matmul<S>(g, Wx.middleRows(r0, nr), false, x, false);
   g.colwise() += b;
 }
 
@@ -133,53 +139,83 @@ void Model<S>::forward_batch1(int T) {
   if (!batch1_ || batch1_->L != L || batch1_->T != T || batch1_->block != block) {
     auto stages = plan_stages(config_, GH, rec_cols);
     batch1_ = std::make_shared<Batch1Scratch>(static_cast<int>(stages.size()));
+    batch1_->needs.resize(stages.size());
+    for (std::size_t si = 0; si < stages.size(); ++si) {
+      const Batch1Stage& s = stages[si];
+      for (std::size_t sj = 0; sj < si; ++sj) {
+        const Batch1Stage& d = stages[sj];
+        const bool needed =
+            s.kind == Batch1Stage::kRecurrence
+                ? (d.kind == Batch1Stage::kProjection && d.layer == s.layer)
+                : (d.kind == Batch1Stage::kRecurrence &&
+                   d.layer == (s.kind == Batch1Stage::kOutput ? s.layer : s.layer - 1));
+        if (needed) batch1_->needs[si].push_back(static_cast<int>(sj));
+      }
+    }
     batch1_->stages = std::move(stages);
     batch1_->L = L;
     batch1_->T = T;
     batch1_->block = block;
   }
   Batch1Scratch& plan = *batch1_;
+  for (auto& c : plan.claimed) c.reset();
   for (auto& d : plan.done) d.reset();
+  plan.progress.reset();
   const int n_stages = static_cast<int>(plan.stages.size());
-  int waves = 0;
-  for (const auto& s : plan.stages) waves = std::max(waves, K + s.offset);
+  const int total = n_stages * K;
   const ConstMatMap<S> Wy(param(out_W_).data(), config_.vocab_size, H);
   const auto by = param(out_b_).col(0);
-  auto thread_work = [&](int thread) {
-    for (int w = 0; w < waves; ++w) {
-      for (int si = 0; si < n_stages; ++si) {
-        const Batch1Stage& s = plan.stages[static_cast<std::size_t>(si)];
-        const int k = w - s.offset;
-        if (s.thread != thread || k < 0 || k >= K) continue;
-        const int t0 = k * block, t1 = std::min(T, t0 + block);
-        // Wait for what block k reads: the layer below (projection, output) or this layer's
-        // projection parts (recurrence). Stages of one layer are contiguous in the plan.
-        for (int sj = 0; sj < si; ++sj) {
-          const Batch1Stage& d = plan.stages[static_cast<std::size_t>(sj)];
-          const bool needed =
-              s.kind == Batch1Stage::kRecurrence
-                  ? (d.kind == Batch1Stage::kProjection && d.layer == s.layer)
-                  : (d.kind == Batch1Stage::kRecurrence &&
-                     d.layer == (s.kind == Batch1Stage::kOutput ? s.layer : s.layer - 1));
-          if (needed) plan.done[static_cast<std::size_t>(sj)].wait_for(k + 1);
-        }
-        switch (s.kind) {
-          case Batch1Stage::kRecurrence:
-            if (s.layer == 0) project_batch1(0, t0, t1, 0, GH);
-            run_steps(s.layer, t0, t1);
-            break;
-          case Batch1Stage::kProjection:
-            project_batch1(s.layer, t0, t1, s.r0, s.nr);
-            break;
-          case Batch1Stage::kOutput: {
-            auto lg = logits_.middleCols(t0, t1 - t0);
-            matmul<S>(lg, Wy, false, ups_.back().middleCols(t0, t1 - t0), false);
-            lg.colwise() += by;
-            break;
-          }
-        }
-        plan.done[static_cast<std::size_t>(si)].publish(k + 1);
+  auto run_item = [&](const Batch1Stage& s, int k) {
+    const int t0 = k * block, t1 = std::min(T, t0 + block);
+    switch (s.kind) {
+      case Batch1Stage::kRecurrence:
+        if (s.layer == 0) project_batch1(0, t0, t1, 0, GH);
+        run_steps(s.layer, t0, t1);
+        break;
+      case Batch1Stage::kProjection:
+        project_batch1(s.layer, t0, t1, s.r0, s.nr);
+        break;
+      case Batch1Stage::kOutput: {
+        auto lg = logits_.middleCols(t0, t1 - t0);
+        matmul<S>(lg, Wy, false, ups_.back().middleCols(t0, t1 - t0), false);
+        lg.colwise() += by;
+        break;
       }
+    }
+  };
+  // Each thread takes the ready block of lowest wave (k + offset) among its own stages, else
+  // among the other thread's (so a preempted thread's work goes on without it); blocks of a
+  // stage run in order. A block is ready when what it reads is done. Any thread may run any
+  // block: the same kernel on the same operands, so the split never changes a result.
+  auto thread_work = [&](int thread) {
+    while (plan.progress.get() < total) {
+      const int seen = plan.progress.get();
+      int best = -1, best_key = 0, best_k = 0;
+      for (int si = 0; si < n_stages; ++si) {
+        const std::size_t us = static_cast<std::size_t>(si);
+        const int k = plan.claimed[us].get();
+        if (k >= K || plan.done[us].get() < k) continue;  // finished, or block k-1 running
+        bool ready = true;
+        for (int sj : plan.needs[us]) {
+          ready = ready && plan.done[static_cast<std::size_t>(sj)].get() > k;
+        }
+        if (!ready) continue;
+        const int key = k + plan.stages[us].offset + (plan.stages[us].thread == thread ? 0 : total);
+        if (best < 0 || key < best_key) {
+          best = si;
+          best_key = key;
+          best_k = k;
+        }
+      }
+      if (best < 0) {
+        plan.progress.wait_for(seen + 1);
+        continue;
+      }
+      const std::size_t ub = static_cast<std::size_t>(best);
+      if (!plan.claimed[ub].try_claim(best_k)) continue;  // the other thread took it
+      run_item(plan.stages[ub], best_k);
+      plan.done[ub].publish(best_k + 1);
+      plan.progress.advance();
     }
   };
   run_tasks(kThreads, TaskRef(thread_work));

@@ -44,6 +44,11 @@ class StepCounter {
   void reset() { value_.store(0, std::memory_order_relaxed); }
   void publish(int value) { value_.store(value, std::memory_order_release); }
   int get() const { return value_.load(std::memory_order_acquire); }
+  // Moves the count from `from` to from + 1 unless another thread moved it first.
+  bool try_claim(int from) {
+    return value_.compare_exchange_strong(from, from + 1, std::memory_order_acq_rel);
+  }
+  void advance() { value_.fetch_add(1, std::memory_order_acq_rel); }
   void wait_for(int value) const {
     if (get() < value) wait_slow(value);
   }

@@ -65,7 +65,7 @@ double process_cpu_seconds() {
 // steps as the one-thread forward runs them (each matrix stays in its core's L2). Two threads
 // run the layers split as the batch-1 wavefront splits them (the first L/2 on one thread) at
 // the same time. chars/s = steps per second of the slower thread.
-// *per_cpu_sec: the same per CPU second of one thread (wall time on an idle core).
+// *per_cpu_sec: chars per CPU second of the whole process, as forward_chars_per_cpu_sec.
 double gemv_chars_per_sec_limit(const ModelConfig& mc, int gate_rows, int cols, int threads,
                                 double min_seconds, double* per_cpu_sec) {
   const int L = mc.num_layers;
@@ -101,7 +101,7 @@ double gemv_chars_per_sec_limit(const ModelConfig& mc, int gate_rows, int cols, 
         ++calls;
       },
       5, min_seconds);
-  *per_cpu_sec = steps * static_cast<double>(calls) * parts / (process_cpu_seconds() - cpu0);
+  *per_cpu_sec = steps * static_cast<double>(calls) / (process_cpu_seconds() - cpu0);
   return steps / s;
 }
 

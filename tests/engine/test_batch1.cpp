@@ -67,8 +67,8 @@ double compare_chunks(Model<S>& fast, Model<S>& ref, const std::vector<int>& chu
       const auto& b = ref.layer_cache(l);
       worst = std::max({worst, max_diff(a.gates, b.gates), max_diff(a.h, b.h), max_diff(a.c, b.c),
                         max_diff(a.aux, b.aux)});
-      worst = std::max(worst, max_diff(sf.h[static_cast<std::size_t>(l)], sr.h[static_cast<std::size_t>(l)]));
-      worst = std::max(worst, max_diff(sf.c[static_cast<std::size_t>(l)], sr.c[static_cast<std::size_t>(l)]));
+      const std::size_t ul = static_cast<std::size_t>(l);
+      worst = std::max({worst, max_diff(sf.h[ul], sr.h[ul]), max_diff(sf.c[ul], sr.c[ul])});
     }
   }
   set_thread_count(1);
@@ -186,7 +186,9 @@ TEST(Batch1, StepCounterHandsOffAcrossThreads) {
   for (int k = 1; k <= 1000; ++k) {
     data[static_cast<std::size_t>(k - 1)] = k;
     counter.publish(k);
-    if (k % 100 == 0) std::this_thread::sleep_for(std::chrono::microseconds(300));  // the sleep path
+    if (k % 100 == 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(300));  // the waiter's sleep path
+    }
   }
   consumer.join();
   EXPECT_TRUE(ok.load());
