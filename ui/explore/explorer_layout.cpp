@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -21,6 +22,7 @@
 #include "vocabulary.h"
 #include "explorer_pane.h"
 #include "explorer_welcome.h"
+#include "memory_panel.h"
 #include "neuron_finder_panel.h"
 #include "neuron_heatmap.h"
 
@@ -124,6 +126,8 @@ ExplorerLayout buildExplorerLayout(QWidget* pane) {
 
   w.finder = new NeuronFinderPanel;
   w.finder->setObjectName(QStringLiteral("neuronFinder"));
+  w.memory = new MemoryPanel;
+  w.finder->tabs()->addTab(w.memory, QObject::tr("Memory"));
   w.summary = new ComparisonSummary;
   auto* side = new QSplitter(Qt::Vertical);
   side->addWidget(w.summary);

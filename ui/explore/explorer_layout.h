@@ -18,6 +18,7 @@ class QCheckBox;
 class QComboBox;
 class ActivationTextView;
 class ExplorerWelcome;
+class MemoryPanel;
 class NeuronFinderPanel;
 class NeuronHeatmap;
 class NeuronSelector;
@@ -43,6 +44,7 @@ struct ExplorerLayout {
   NeuronHeatmap* heatmap = nullptr;
   NeuronFinderPanel* finder = nullptr;
   ComparisonSummary* summary = nullptr;  // above the finder, while a second model is open
+  MemoryPanel* memory = nullptr;          // the finder's Memory tab (saliency, horizon)
   QLabel* hoverLabel = nullptr;
 };
 

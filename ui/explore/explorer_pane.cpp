@@ -22,6 +22,7 @@
 #include "activation_plot.h"
 #include "explorer_layout.h"
 #include "explorer_welcome.h"
+#include "memory_panel.h"
 #include "common/activation_text_view.h"
 #include "checkpoint.h"
 #include "common/color_map.h"
@@ -37,6 +38,9 @@ ExplorerPane::ExplorerPane(QWidget* parent) : QWidget(parent) {
 
   ui_ = buildExplorerLayout(this);
   comparison_ = new ComparisonController(ui_, this);
+  connect(ui_.view, &ActivationTextView::characterClicked, ui_.memory,
+          &MemoryPanel::characterClicked);
+  connect(ui_.memory, &MemoryPanel::underlineChanged, ui_.view, &ActivationTextView::setUnderline);
   connect(comparison_, &ComparisonController::coloured, this, &ExplorerPane::colouringFinished);
   connect(comparison_, &ComparisonController::neuronColouringWanted, this, [this] {
     ui_.view->setValues(comparison_->neuronValues());
@@ -120,8 +124,9 @@ ExplorerPane::~ExplorerPane() {
   joinWorkerThread(thread_, worker_);
 }
 
-void ExplorerPane::setModel(const cellscope::ModelFile& model) {
+void ExplorerPane::setModel(const cellscope::ModelFile& model, const QString& name) {
   model_ = workerModelFile(model);
+  ui_.memory->setModel(model, name);
   ++textId_;
   worker_->want(textId_);  // stops a pass over the old model
   ui_.heatmap->clear();
@@ -293,6 +298,7 @@ void ExplorerPane::selectionChanged() {
   }
   ui_.finder->setQuantity(neuronSelection().quantity);
   ui_.finder->showNeuron(neuronSelection());
+  ui_.memory->setNeuron(neuronSelection());
   colouringTimer_.start();
   updateLegend();
   if (neuronSelection().layer != orderLayer_) applyRowOrder();  // that layer's ranked neurons
@@ -382,6 +388,7 @@ void ExplorerPane::onTextLoaded(const ExplorerText& text) {
   ui_.view->setText(text.text);
   comparison_->setText(text.text);
   ui_.finder->setText(text.text);
+  ui_.memory->setText(text.text);
   hovered_ = -1;
   ui_.hoverLabel->clear();
   QString label = text.path;

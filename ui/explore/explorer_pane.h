@@ -44,8 +44,9 @@ class ExplorerPane : public QWidget {
   explicit ExplorerPane(QWidget* parent = nullptr);
   ~ExplorerPane() override;
 
-  // Keeps its own copy of what probing needs; a text already open is probed again.
-  void setModel(const cellscope::ModelFile& model);
+  // Keeps its own copy of what probing needs; a text already open is probed again. `name` (the
+  // file's) labels the model in the Memory tab's horizon legend.
+  void setModel(const cellscope::ModelFile& model, const QString& name = QString());
   bool hasModel() const { return model_ != nullptr; }
 
   // Reads and probes `path` on the worker. Errors (no model, missing, not UTF-8) are shown in

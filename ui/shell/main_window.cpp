@@ -395,7 +395,7 @@ bool MainWindow::openModel(const QString& path) {
     overviewPane_->setModel(*loaded, absolutePath);
     generatorPane_->setModel(*loaded);
     generatorNeuronChosen_ = false;  // Generate follows Explore's neuron again (links file)
-    explorerPane_->setModel(*loaded);
+    explorerPane_->setModel(*loaded, QFileInfo(absolutePath).fileName());
     model_ = std::move(loaded);
     modelPath_ = absolutePath;
     captionBar_->dismiss();

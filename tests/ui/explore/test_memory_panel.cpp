@@ -1,8 +1,6 @@
 // The memory panel, offscreen, own temp folders: a click's saliency equals the engine's (log p and
 // a neuron, before and past a kept state); its underline reaches the text view and clears; one
 // horizon line per model, equal to memory_horizon; a bad model file is refused naming it; cancel.
-// Built only when the explore room includes memory_sources.cmake (CELLSCOPE_MEMORY_PANEL).
-#ifdef CELLSCOPE_MEMORY_PANEL
 #include <gtest/gtest.h>
 
 #include <QFile>
@@ -227,4 +225,3 @@ TEST(MemoryPanel, AHorizonCanBeCancelled) {
   QTest::qWait(300);
   EXPECT_EQ(shown.count(), 0);
 }
-#endif  // CELLSCOPE_MEMORY_PANEL
