@@ -1,7 +1,8 @@
 // The thread pool and the engine under concurrent callers, for ThreadSanitizer (tsan preset) as
 // much as for the normal build: several threads run jobs on the one pool while another resizes
-// it, a StepCounter hands data from task to task, and two trainings run at once (as the app
-// trains while the explorer probes) and each ends bit for bit as when run alone.
+// it, a StepCounter hands data from task to task, two trainings run at once, and a training, a
+// probe (the explorer's and finder's work) and a sampler (the generator's) run at once as the
+// app's worker threads run them; each ends bit for bit as when run alone.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "probe.h"
+#include "sampler.h"
 #include "test_helpers.h"
 #include "threads.h"
 #include "trainer.h"
@@ -155,6 +158,59 @@ TEST(ConcurrencyThreads, TwoTrainingsAtOnceEndAsWhenRunAlone) {
   ASSERT_EQ(gru_together.size(), gru.size());
   EXPECT_EQ(std::memcmp(lstm.data(), lstm_together.data(), lstm.size() * sizeof(float)), 0);
   EXPECT_EQ(std::memcmp(gru.data(), gru_together.data(), gru.size() * sizeof(float)), 0);
+}
+
+// What the app's workers do with their own models: explore (a probe and a neuron's track) and
+// generate (a sampler). Each returns what it computed.
+std::vector<float> probe_alone(const Vocabulary& v, const EncodedText& text) {
+  ModelConfig mc = small_model(CellType::kGru);
+  mc.vocab_size = v.size();
+  Model<float> model(mc);
+  model.init_params(7);
+  ProbeOptions options;
+  options.chunk = 40;  // several chunks and kept states over the 1,100-character text
+  options.checkpoint_every = 80;
+  Probe probe(model, text, options);
+  EXPECT_TRUE(probe.run());
+  return probe.track(1, 3, Quantity::kHidden);
+}
+
+std::string sample_alone(const Vocabulary& v) {
+  ModelConfig mc = small_model(CellType::kLstm);
+  mc.vocab_size = v.size();
+  Model<float> model(mc);
+  model.init_params(11);
+  Sampler sampler(model, v);
+  SampleOptions options;
+  options.seed = 5;
+  return sampler.generate("the ", 300, options);
+}
+
+TEST(ConcurrencyThreads, TrainingProbingAndSamplingAtOnceEndAsWhenRunAlone) {
+  OneThreadAfter restore;
+  set_thread_count(2);
+  const std::string text = training_text();
+  const Vocabulary v = vocab_of(text);
+  const EncodedText all = encode_text(v, text);
+  const EncodedText train = all.slice(0, all.size() - 100);
+  const EncodedText val = all.slice(all.size() - 100, all.size());
+  const std::vector<float> trained = train_alone(CellType::kRnn, v, train, val);
+  const std::vector<float> track = probe_alone(v, all);
+  const std::string sample = sample_alone(v);
+  std::vector<float> trained_together, track_together;
+  std::string sample_together;
+  std::thread trainer([&] { trained_together = train_alone(CellType::kRnn, v, train, val); });
+  std::thread explorer([&] { track_together = probe_alone(v, all); });
+  std::thread generator([&] { sample_together = sample_alone(v); });
+  trainer.join();
+  explorer.join();
+  generator.join();
+  ASSERT_EQ(trained_together.size(), trained.size());
+  EXPECT_EQ(std::memcmp(trained.data(), trained_together.data(), trained.size() * sizeof(float)),
+            0);
+  ASSERT_EQ(track_together.size(), all.size());
+  EXPECT_EQ(std::memcmp(track.data(), track_together.data(), track.size() * sizeof(float)), 0);
+  EXPECT_EQ(sample_together, sample);
 }
 
 TEST(ConcurrencyThreads, ACancelFromAnotherThreadStopsTrainingCleanly) {
