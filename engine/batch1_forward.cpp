@@ -188,8 +188,9 @@ void Model<S>::forward_batch1(int T) {
   // stage run in order. A block is ready when what it reads is done. Any thread may run any
   // block: the same kernel on the same operands, so the split never changes a result.
   auto thread_work = [&](int thread) {
-    while (plan.progress.get() < total) {
-      const int seen = plan.progress.get();
+    while (true) {
+      const int seen = plan.progress.get();  // read once: waiting for seen + 1 must be able to end
+      if (seen >= total) break;
       int best = -1, best_key = 0, best_k = 0;
       for (int si = 0; si < n_stages; ++si) {
         const std::size_t us = static_cast<std::size_t>(si);

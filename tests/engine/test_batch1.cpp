@@ -173,6 +173,31 @@ TEST(Batch1, BackwardAfterTheBatch1ForwardGivesTheSameGradients) {
   }
 }
 
+TEST(Batch1, ManyShortWavefrontsAllFinish) {
+  // Tiny blocks end at nearly the same moment on both threads: the race at the end of a
+  // wavefront (a thread that sees the last block finish while it looks for work) must not
+  // leave it waiting. A hang here is a failure (ctest's timeout).
+  ModelConfig cfg;
+  cfg.cell = CellType::kGru;
+  cfg.vocab_size = 5;
+  cfg.hidden_size = 8;
+  cfg.num_layers = 3;
+  Model<float> model(cfg);
+  model.init_params(2);
+  Batch1Settings on;
+  on.block_steps = 8;
+  on.force_wavefront = true;
+  model.set_batch1_settings(on);
+  set_thread_count(2);
+  std::vector<int32_t> in(24, 1);
+  ModelState<float> state = model.zero_state(1);
+  for (int i = 0; i < 3000; ++i) {
+    model.forward(in.data(), nullptr, ChunkSpec{24, 1, 0, 24}, state, false, nullptr);
+  }
+  set_thread_count(1);
+  EXPECT_TRUE(state.h[2].allFinite());
+}
+
 TEST(Batch1, StepCounterHandsOffAcrossThreads) {
   StepCounter counter;
   std::vector<int> data(1000, 0);
