@@ -16,7 +16,7 @@ HorizonPlot::HorizonPlot(QWidget* parent) : QWidget(parent) {
   plot_->setObjectName(QStringLiteral("horizonCustomPlot"));
   plot_->setMinimumHeight(160);
   plot_->xAxis->setLabel(tr("distance back d (characters)"));
-  plot_->yAxis->setLabel(tr("gradient norm \u2016\u2202target/\u2202x(P\u2212d)\u2016"));
+  plot_->yAxis->setLabel(tr("gradient norm"));
   plot_->yAxis->setScaleType(QCPAxis::stLogarithmic);
   plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
   plot_->yAxis->setNumberFormat(QStringLiteral("eb"));

@@ -345,7 +345,9 @@ void MemoryPanel::measureHorizon() {
   progress_->setVisible(true);
   measureButton_->setEnabled(false);
   cancelButton_->setEnabled(true);
-  horizonLabel_->setText(tr("Measuring %1 model(s)\u2026").arg(request.models.size()));
+  horizonModels_ = static_cast<int>(request.models.size());
+  horizonLabel_->setText(tr("Measuring %1 model(s)\u2026").arg(horizonModels_));
+  horizonClock_.start();
   QMetaObject::invokeMethod(worker_, [w = worker_, request] { w->horizon(request); });
 }
 
@@ -360,7 +362,15 @@ void MemoryPanel::cancelHorizon() {
 }
 
 void MemoryPanel::onHorizonProgress(quint64 jobId, double fraction) {
-  if (jobId == horizonJob_) progress_->setValue(static_cast<int>(fraction * 1000.0));
+  if (jobId != horizonJob_) return;
+  progress_->setValue(static_cast<int>(fraction * 1000.0));
+  if (fraction < 0.01 || horizonClock_.elapsed() < 1000) return;  // too early to extrapolate
+  const qint64 left = static_cast<qint64>(horizonClock_.elapsed() * (1.0 - fraction) / fraction);
+  const qint64 seconds = (left + 999) / 1000;
+  const QString eta = seconds >= 60 ? tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60)
+                                    : tr("%1 s").arg(seconds);
+  horizonLabel_->setText(
+      tr("Measuring %1 model(s)\u2026 about %2 left").arg(horizonModels_).arg(eta));
 }
 
 void MemoryPanel::onHorizon(const HorizonResult& result) {

@@ -5,6 +5,7 @@
 // plus any added .csm files). All engine work runs on a SaliencyWorker thread.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QString>
 #include <QWidget>
 #include <memory>
@@ -116,5 +117,7 @@ class MemoryPanel : public QWidget {
   QPushButton* cancelButton_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QLabel* horizonLabel_ = nullptr;
+  QElapsedTimer horizonClock_;  // since Measure, for the label's time left
+  int horizonModels_ = 0;
   HorizonPlot* horizonPlot_ = nullptr;
 };
