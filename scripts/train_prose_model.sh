@@ -19,7 +19,8 @@ trap 'rm -rf "$WORK"' EXIT
 
 "$CLI" train --corpus "$CORPUS" --out "$WORK/foldoc-full.csm" \
     --rnn-size 256 --num-layers 2 --seq-length 100 --max-iters 6000 --max-epochs 0 \
-    --eval-every 500 --checkpoint-every 500 --sample-every 3000 --seed 7 --threads 2
+    --eval-every 500 --checkpoint-every 500 --sample-every 3000 --seed 7 --threads 2 \
+    --learning-rate 0.002
 # Weights only: drops the Adam moments and the carried batch state (about a third of the size).
 "$CLI" export "$WORK/foldoc-full.csm" --out resources/models/foldoc.csm
 echo "wrote resources/models/foldoc.csm"
