@@ -69,7 +69,7 @@ QDoubleSpinBox* doubleSpin(double lo, double hi, double step, int decimals) {
 TrainingForm::TrainingForm(QWidget* parent) : QWidget(parent) {
   presetCombo_ = new QComboBox;
   presetCombo_->setObjectName(QStringLiteral("presetCombo"));
-  presetCombo_->addItems({tr("char-rnn defaults (2x128 LSTM)"), tr("Fast small (1x64 LSTM)"),
+  presetCombo_->addItems({tr("Default (2x128 LSTM, lr 0.004)"), tr("Fast small (1x64 LSTM)"),
                           tr("Quality (2x512 LSTM)")});
   presetCombo_->setToolTip(tr("Choosing a preset sets the model and optimisation at once; "
                               "corpus, output and intervals stay."));

@@ -19,7 +19,7 @@ struct TrainingSettings {
   int seqLength = 50;
   int batchSize = 50;
   int optimizer = 0;  // cellscope::OptimizerType
-  double learningRate = 2e-3;
+  double learningRate = 4e-3;  // cellscope::TrainConfig's (docs/training.md, "Defaults")
   double lrDecay = 0.97;
   int lrDecayAfter = 10;
   double dropout = 0.0;
@@ -53,7 +53,7 @@ TrainingSettings readTrainingSettings(const QSettings& settings);
 void writeTrainingSettings(QSettings& settings, const TrainingSettings& values);
 
 // The presets, in the preset combo's order.
-constexpr int kPresetCharRnnDefaults = 0;  // 2x128 LSTM, char-rnn's defaults
+constexpr int kPresetCharRnnDefaults = 0;  // 2x128 LSTM, seq 50: the CLI's defaults
 constexpr int kPresetFastSmall = 1;        // 1x64 LSTM
 constexpr int kPresetQuality = 2;          // 2x512 LSTM, dropout 0.5
 // `current` with the model and optimisation settings of `preset`.
