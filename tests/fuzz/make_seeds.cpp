@@ -210,6 +210,9 @@ void utf8_seeds(const fs::path& dir) {
   put(dir, "bad_above_max.txt", "\x09" "\xf4\x90\x80\x80\xf5\x80\x80\x80xy");
   put(dir, "bad_lone_continuation.txt", "\x00" "\x80\x80\xbf");
   put(dir, "one_char.txt", "\x00" "a");
+  std::string longer = "\x49";  // replace, small blocks of 125 bytes (input above 512 bytes)
+  for (int i = 0; i < 30; ++i) longer += "h\xc3\xa9llo \xce\xbb \xf0\x9f\x98\x80 \xe2\x82\xac\n";
+  put(dir, "long_small_blocks.txt", longer + "\xff");
   put(dir, "empty.txt", "");
 }
 
