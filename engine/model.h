@@ -32,7 +32,7 @@ struct ModelState {
 // or the general one. Tests and the bench switch; everything else keeps the defaults.
 struct Batch1Settings {
   bool enabled = true;          // false: the general path (the reference in tests and bench)
-  int block_steps = 16;         // steps per wavefront hand-off (measured, docs/performance.md)
+  int block_steps = 64;         // steps per wavefront hand-off (measured, docs/performance.md)
   bool force_wavefront = false;  // use the 2-thread wavefront however small the chunk (tests)
 };
 
