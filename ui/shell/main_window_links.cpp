@@ -7,10 +7,12 @@
 // another neuron in Generate.
 #include <QAction>
 #include <QFileInfo>
+#include <QMenu>
 #include <QStatusBar>
 #include <QTabWidget>
 
 #include "error.h"
+#include "explore/comparison_controller.h"
 #include "explore/explorer_pane.h"
 #include "generate/generator_pane.h"
 #include "main_menus.h"
@@ -24,6 +26,15 @@ void MainWindow::connectRoomLinks() {
   connect(menus_->resetZoom, &QAction::triggered, explorerPane_, &ExplorerPane::resetTextZoom);
   connect(menus_->whitespace, &QAction::toggled, explorerPane_,
           &ExplorerPane::setWhitespaceMarkersVisible);
+
+  // File → Compare With Model… / Close Comparison are the explorer's own actions; the result
+  // shows in Explore, so the menu takes the user there.
+  ComparisonController* comparison = explorerPane_->comparison();
+  menus_->file->insertActions(menus_->exportMenu->menuAction(),
+                              {comparison->compareAction(), comparison->closeAction()});
+  menus_->file->insertSeparator(menus_->exportMenu->menuAction());
+  connect(comparison->compareAction(), &QAction::triggered, this,
+          [this] { tabs_->setCurrentWidget(explorerPane_); });
 
   connect(trainingPane_, &TrainingPane::exploreCheckpoint, this,
           [this](const QString& path, int layer, int neuron, const QString& quantity) {
