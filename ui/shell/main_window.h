@@ -179,6 +179,7 @@ class MainWindow : public QMainWindow {
   CaptionBar* captionBar_ = nullptr;
   ExampleCatalogue examples_;
   QString exampleTextPath_;  // the text the caption describes
+  NeuronSelection exampleNeuron_;  // and the neuron it describes
   PyTorchImporter* importer_ = nullptr;
   QString pendingImportText_;  // opened once the import's model is
 };

@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include "caption_bar.h"
+#include "explore/comparison_controller.h"
 #include "common/activation_text_view.h"
 #include "checkpoint.h"
 #include "explore/explorer_pane.h"
@@ -33,6 +34,14 @@ void MainWindow::fillExamplesMenu() {
   explorerPane_->setExampleTitles(titles);
   connect(explorerPane_, &ExplorerPane::exampleRequested, this, [this](int index) {
     if (index >= 0 && index < examples_.examples.size()) openExample(examples_.examples[index]);
+  });
+  // The caption describes the Example's neuron: it goes once its text is coloured by another
+  // neuron, by surprisal or against a second model (Find, Match, the heatmap, Colour by).
+  connect(explorerPane_, &ExplorerPane::colouringFinished, this, [this] {
+    if (explorerPane_->textPath() != exampleTextPath_) return;
+    if (explorerPane_->comparison()->showing() ||
+        explorerPane_->neuronSelection() != exampleNeuron_)
+      captionBar_->dismiss();
   });
 }
 
@@ -67,6 +76,7 @@ bool MainWindow::openExample(const Example& example) {
     });
   }
   exampleTextPath_ = QFileInfo(example.textPath).absoluteFilePath();  // as the explorer keeps it
+  exampleNeuron_ = *neuron;
   captionBar_->setCaption(example.title, example.caption);
   statusBar()->showMessage(tr("Example: %1 (layer %2, neuron %3)")
                                .arg(example.title)

@@ -24,6 +24,7 @@
 
 #include "checkpoint.h"
 #include "common/activation_text_view.h"
+#include "explore/comparison_controller.h"
 #include "explore/explorer_pane.h"
 #include "explore/explorer_welcome.h"
 #include "explore/neuron_finder_panel.h"
@@ -150,6 +151,28 @@ TEST(ShellExamples, EveryExamplesActionOpensItsModelTextAndNeuronWithItsCaption)
   EXPECT_TRUE(window.captionBar()->isVisible());
   window.openText(QDir(defaultDataDir()).filePath(QStringLiteral("demo/dialogue.txt")));
   EXPECT_FALSE(window.captionBar()->isVisible());
+}
+
+TEST(ShellExamples, TheCaptionGoesWhenTheTextIsColouredByAnythingElse) {
+  MainWindow window;
+  window.resize(1200, 800);
+  window.show();
+  const Example example = loadExamples(defaultDataDir()).examples.first();
+  const QString model = QFileInfo(example.modelPath).absoluteFilePath();
+  const QString text = QFileInfo(example.textPath).absoluteFilePath();
+  ASSERT_TRUE(window.openExample(example));
+  ASSERT_TRUE(waitFor([&] { return showing(window, model, text); }, kColourMs));
+  ASSERT_TRUE(window.captionBar()->isVisible());
+  NeuronSelection other = example.neuron;
+  other.neuron = other.neuron == 0 ? 1 : other.neuron - 1;
+  window.explorerPane()->setNeuronSelection(other);  // as Find, Match or the heatmap do
+  EXPECT_TRUE(waitFor([&] { return !window.captionBar()->isVisible(); }, kColourMs));
+
+  ASSERT_TRUE(window.openExample(example));
+  ASSERT_TRUE(waitFor([&] { return showing(window, model, text); }, kColourMs));
+  ASSERT_TRUE(window.captionBar()->isVisible());
+  window.explorerPane()->comparison()->setColourBy(ComparisonController::ColourBy::kSurprisal);
+  EXPECT_TRUE(waitFor([&] { return !window.captionBar()->isVisible(); }, kColourMs));
 }
 
 TEST(ShellExamples, TheEmptyExploreTabListsTheExamplesAndOpensTheOneClicked) {
