@@ -89,7 +89,7 @@ class SaliencyWorker : public QObject {
   // Thread-safe: a horizon other than `jobId` stops at its next position (0 stops any).
   void wantHorizon(quint64 jobId) { wantedHorizon_.store(jobId, std::memory_order_relaxed); }
 
-  static constexpr qint64 kStateEvery = 4096;  // characters between kept states
+  static constexpr qint64 kStateEvery = 512;  // characters between kept states (as the explorer)
   static constexpr int kProgressMilliseconds = 50;
 
   // The line label a legend shows for `file` named `name`: "name — lstm 1×128".

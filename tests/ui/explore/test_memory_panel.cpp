@@ -69,7 +69,7 @@ void expectSameNorms(const std::vector<double>& actual, const std::vector<double
 
 TEST(MemoryPanel, ClickSaliencyEqualsTheEngines) {
   const cellscope::ModelFile file = model(cellscope::CellType::kLstm, 7);
-  const std::u32string text = randomText(5000, 1);  // past one kept state (4096)
+  const std::u32string text = randomText(5000, 1);  // past several kept states (every 512)
   MemoryPanel panel;
   panel.setModel(file, QStringLiteral("random.csm"));
   panel.setText(text);
