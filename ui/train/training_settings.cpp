@@ -20,7 +20,7 @@ QStringList parseWatchList(const QString& text) {
   return out;
 }
 
-QStringList suggestedWatchDetectors(const QStringList& corpusPaths) {
+CorpusKind corpusKind(const QStringList& corpusPaths) {
   int code = 0, latex = 0, other = 0;
   for (const QString& path : corpusPaths) {
     const QString suffix = QFileInfo(path.trimmed()).suffix().toLower();
@@ -34,12 +34,22 @@ QStringList suggestedWatchDetectors(const QStringList& corpusPaths) {
       ++other;
     }
   }
-  if (code > 0 && code >= latex && code >= other)
-    return {QStringLiteral("c-comment"), QStringLiteral("string-literal"),
-            QStringLiteral("if-condition")};
-  if (latex > 0 && latex >= other)
-    return {QStringLiteral("latex-env"), QStringLiteral("latex-math"),
-            QStringLiteral("brace-depth")};
+  if (code > 0 && code >= latex && code >= other) return CorpusKind::kCode;
+  if (latex > 0 && latex >= other) return CorpusKind::kLatex;
+  return CorpusKind::kProse;
+}
+
+QStringList suggestedWatchDetectors(const QStringList& corpusPaths) {
+  switch (corpusKind(corpusPaths)) {
+    case CorpusKind::kCode:
+      return {QStringLiteral("c-comment"), QStringLiteral("string-literal"),
+              QStringLiteral("if-condition")};
+    case CorpusKind::kLatex:
+      return {QStringLiteral("latex-env"), QStringLiteral("latex-math"),
+              QStringLiteral("brace-depth")};
+    case CorpusKind::kProse:
+      break;
+  }
   return TrainingSettings().watchDetectors;
 }
 

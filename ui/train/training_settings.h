@@ -43,6 +43,11 @@ struct TrainingSettings {
 // regex: entry takes the rest of the text (commas included), as the CLI's --watch does.
 QStringList parseWatchList(const QString& text);
 
+// What a corpus is, by the majority of its files' extensions: C-like source (.c .h .cc .cpp
+// .hpp), LaTeX (.tex), else prose.
+enum class CorpusKind { kProse, kCode, kLatex };
+CorpusKind corpusKind(const QStringList& corpusPaths);
+
 // The detectors worth watching on this corpus, by its files' extensions: C-like source
 // (.c .h .cc .cpp .hpp) → c-comment, string-literal, if-condition; LaTeX (.tex) → latex-env,
 // latex-math, brace-depth; anything else (prose) → url, double-quote, if-condition.

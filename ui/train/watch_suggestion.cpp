@@ -2,7 +2,6 @@
 // reuses load_corpus (the trainer's own split, so the probe is the watch's probe).
 #include "watch_suggestion.h"
 
-#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QPromise>
 #include <QThreadPool>
@@ -12,27 +11,19 @@
 
 #include "corpus.h"
 #include "detectors.h"
+#include "training_settings.h"
 
 QStringList watchCandidates(const QStringList& corpusPaths) {
-  int code = 0, latex = 0, other = 0;
-  for (const QString& path : corpusPaths) {
-    const QString suffix = QFileInfo(path.trimmed()).suffix().toLower();
-    if (QStringList{QStringLiteral("c"), QStringLiteral("h"), QStringLiteral("cc"),
-                    QStringLiteral("cpp"), QStringLiteral("hpp")}
-            .contains(suffix)) {
-      ++code;
-    } else if (suffix == QStringLiteral("tex")) {
-      ++latex;
-    } else {
-      ++other;
-    }
+  switch (corpusKind(corpusPaths)) {
+    case CorpusKind::kCode:
+      return {QStringLiteral("c-comment"), QStringLiteral("if-condition"),
+              QStringLiteral("string-literal"), QStringLiteral("brace-depth")};
+    case CorpusKind::kLatex:
+      return {QStringLiteral("latex-env"), QStringLiteral("latex-math"),
+              QStringLiteral("brace-depth")};
+    case CorpusKind::kProse:
+      break;
   }
-  if (code > 0 && code >= latex && code >= other)
-    return {QStringLiteral("c-comment"), QStringLiteral("if-condition"),
-            QStringLiteral("string-literal"), QStringLiteral("brace-depth")};
-  if (latex > 0 && latex >= other)
-    return {QStringLiteral("latex-env"), QStringLiteral("latex-math"),
-            QStringLiteral("brace-depth")};
   // No single-quote: in prose its spans come from apostrophes ('tis, students'), not quotes.
   return {QStringLiteral("url"), QStringLiteral("double-quote"), QStringLiteral("if-condition"),
           QStringLiteral("bracket-depth")};
