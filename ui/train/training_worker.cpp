@@ -1,4 +1,4 @@
-// TrainingWorker's run: load_corpus (with the resumed file's vocabulary when resuming), a
+// TrainingWorker's run: the corpus read (with the resumed file's vocabulary when resuming), a
 // Trainer reporting dL/dh norms and keeping every checkpoint in its own file, and an Observer that
 // batches iteration events for at most kIterationMilliseconds and flushes them before every other
 // event, before a pause and at the end, so the GUI never sees events out of order.
@@ -14,6 +14,7 @@
 #include "checkpoint.h"
 #include "corpus.h"
 #include "error.h"
+#include "memory_limit.h"
 #include "trainer.h"
 #include "watch.h"
 
@@ -194,8 +195,18 @@ void TrainingWorker::train(const TrainingRequest& request) {
     options.glob = request.glob;
     options.val_frac = train.val_frac;
     const cellscope::Vocabulary resumeVocab(resumed.vocabulary);
-    const cellscope::Corpus corpus =
-        cellscope::load_corpus(options, request.resumePath.empty() ? nullptr : &resumeVocab);
+    // A corpus or model that cannot fit in the memory the machine has is refused before its
+    // ids are allocated, as `train` does by default (memory_limit.h).
+    const uint64_t available = cellscope::available_memory_bytes();
+    const cellscope::MemoryLimit limit{
+        available, "the " + cellscope::format_memory_size(available) + " of memory available"};
+    cellscope::ModelConfig planned = request.resumePath.empty() ? request.model : resumed.model;
+    if (request.resumePath.empty()) planned.vocab_size = 1;  // not known before the scan
+    cellscope::check_model_fits(planned, train, limit);
+    const cellscope::CorpusScan scan =
+        cellscope::scan_corpus(options, request.resumePath.empty() ? nullptr : &resumeVocab);
+    cellscope::check_corpus_fits(scan, planned, train, limit);
+    const cellscope::Corpus corpus = cellscope::encode_corpus(scan);
 
     std::unique_ptr<cellscope::Trainer> trainer;
     if (request.resumePath.empty()) {

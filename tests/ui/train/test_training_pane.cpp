@@ -307,6 +307,24 @@ TEST(TrainingPane, BadCorpusReportsTheEnginesMessage) {
   EXPECT_TRUE(pane.statusLabel()->text().contains(QStringLiteral("missing.txt")));
 }
 
+TEST(TrainingPane, AModelTooBigForTheMachinesMemoryIsRefusedBeforeAnythingIsAllocated) {
+  QTemporaryDir dir;
+  TrainingPane pane;
+  TrainingSettings s = tinySettings(dir);
+  s.layers = 8;  // the form's largest: terabytes of forward caches at this batch and length
+  s.hiddenSize = 4096;
+  s.batchSize = 1024;
+  s.seqLength = 1000;
+  pane.applySettings(s);
+  QSignalSpy errors(&pane, &TrainingPane::errorOccurred);
+  pane.start();
+  ASSERT_TRUE(errors.wait(kWaitMs));
+  EXPECT_TRUE(errors.at(0).at(0).toString().contains(QStringLiteral("of memory available")))
+      << errors.at(0).at(0).toString().toStdString();
+  EXPECT_FALSE(pane.isTraining());
+  EXPECT_FALSE(QFile::exists(pane.settings().outputPath));
+}
+
 TEST(TrainingForm, PresetsAndEstimates) {
   TrainingForm form;
   form.applyPreset(TrainingForm::kFastSmall);
