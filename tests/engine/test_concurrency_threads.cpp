@@ -105,10 +105,21 @@ TEST(ConcurrencyThreads, StepCounterPublishesWhatWasWrittenBeforeIt) {
   }
 }
 
-std::string training_text() {
+// A small text of our own, its vocabulary, and its last 100 characters as the validation split.
+struct SplitText {
+  Vocabulary v;
+  EncodedText all, train, val;
+};
+
+SplitText training_text() {
   std::string text;
   for (int i = 0; i < 80; ++i) text += (i % 3 ? "the cat (sat) " : "a \"dog\" ran; ");
-  return text;
+  SplitText s;
+  s.v = vocab_of(text);
+  s.all = encode_text(s.v, text);
+  s.train = s.all.slice(0, s.all.size() - 100);
+  s.val = s.all.slice(s.all.size() - 100, s.all.size());
+  return s;
 }
 
 ModelConfig small_model(CellType cell) {
@@ -142,11 +153,9 @@ std::vector<float> train_alone(CellType cell, const Vocabulary& v, const Encoded
 TEST(ConcurrencyThreads, TwoTrainingsAtOnceEndAsWhenRunAlone) {
   OneThreadAfter restore;
   set_thread_count(2);
-  const std::string text = training_text();
-  const Vocabulary v = vocab_of(text);
-  const EncodedText all = encode_text(v, text);
-  const EncodedText train = all.slice(0, all.size() - 100);
-  const EncodedText val = all.slice(all.size() - 100, all.size());
+  const SplitText s = training_text();
+  const Vocabulary& v = s.v;
+  const EncodedText &train = s.train, &val = s.val;
   const std::vector<float> lstm = train_alone(CellType::kLstm, v, train, val);
   const std::vector<float> gru = train_alone(CellType::kGru, v, train, val);
   std::vector<float> lstm_together, gru_together;
@@ -189,11 +198,9 @@ std::string sample_alone(const Vocabulary& v) {
 TEST(ConcurrencyThreads, TrainingProbingAndSamplingAtOnceEndAsWhenRunAlone) {
   OneThreadAfter restore;
   set_thread_count(2);
-  const std::string text = training_text();
-  const Vocabulary v = vocab_of(text);
-  const EncodedText all = encode_text(v, text);
-  const EncodedText train = all.slice(0, all.size() - 100);
-  const EncodedText val = all.slice(all.size() - 100, all.size());
+  const SplitText s = training_text();
+  const Vocabulary& v = s.v;
+  const EncodedText &all = s.all, &train = s.train, &val = s.val;
   const std::vector<float> trained = train_alone(CellType::kRnn, v, train, val);
   const std::vector<float> track = probe_alone(v, all);
   const std::string sample = sample_alone(v);
@@ -216,8 +223,8 @@ TEST(ConcurrencyThreads, TrainingProbingAndSamplingAtOnceEndAsWhenRunAlone) {
 TEST(ConcurrencyThreads, ACancelFromAnotherThreadStopsTrainingCleanly) {
   OneThreadAfter restore;
   set_thread_count(2);
-  const std::string text = training_text();
-  const Vocabulary v = vocab_of(text);
+  const SplitText s = training_text();
+  const Vocabulary& v = s.v;
   TrainConfig tc = short_training();
   tc.max_iters = 0;  // runs until cancelled
   tc.max_epochs = 0;
@@ -229,7 +236,7 @@ TEST(ConcurrencyThreads, ACancelFromAnotherThreadStopsTrainingCleanly) {
   Trainer trainer(small_model(CellType::kLstm), tc, v);
   TrainResult result;
   std::thread worker(
-      [&] { result = trainer.run(encode_text(v, text), EncodedText(), &observer, &cancel, ""); });
+      [&] { result = trainer.run(s.all, EncodedText(), &observer, &cancel, ""); });
   while (observer.iterations.load() < 3) std::this_thread::yield();
   cancel.store(true);
   worker.join();
