@@ -3,9 +3,14 @@
 // QTest::qWaitFor and assert with GoogleTest instead, e.g. ASSERT_TRUE(waitFor([&] { ... })).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <QApplication>
+#include <QByteArray>
+#include <QFile>
 #include <QMessageBox>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -44,5 +49,14 @@ class MessageBoxCatcher {
   QMessageBox::Icon icon_ = QMessageBox::NoIcon;
   QString text_;
 };
+
+// Writes `bytes` to `name` inside `dir` and returns the path (a failed open fails the test).
+inline QString writeFile(const QTemporaryDir& dir, const char* name, const QByteArray& bytes) {
+  const QString path = dir.filePath(QString::fromLatin1(name));
+  QFile file(path);
+  EXPECT_TRUE(file.open(QIODevice::WriteOnly));
+  file.write(bytes);
+  return path;
+}
 
 }  // namespace ui_test

@@ -52,13 +52,7 @@ const char kText[] =
     "\tWhy? Because it can! And it will: again and again.\n"
     "Zebras are not foxes.\n";
 
-QString writeFile(const QTemporaryDir& dir, const char* name, const QByteArray& bytes) {
-  const QString path = dir.filePath(QString::fromLatin1(name));
-  QFile file(path);
-  EXPECT_TRUE(file.open(QIODevice::WriteOnly));
-  file.write(bytes);
-  return path;
-}
+using ui_test::writeFile;
 
 // The engine's own answer: one neuron's track over kText.
 std::vector<float> engineTrack(const cellscope::ModelFile& file, const NeuronSelection& sel) {

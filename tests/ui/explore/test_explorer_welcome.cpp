@@ -34,13 +34,7 @@ cellscope::ModelFile tinyModel() {
   return ui_test::randomModel(U"\n \"(){};#/*,.abcdefghijklmnopqrstuvwxyz", 8, 1, 5);
 }
 
-QString writeFile(const QTemporaryDir& dir, const char* name, const QByteArray& bytes) {
-  const QString path = dir.filePath(QString::fromLatin1(name));
-  QFile file(path);
-  EXPECT_TRUE(file.open(QIODevice::WriteOnly));
-  file.write(bytes);
-  return path;
-}
+using ui_test::writeFile;
 
 const char kProse[] = "she said \"hi there\" and left.\nhe said \"no\".\n";
 const char kCode[] = "/* a comment */\nint f(int x) {\n  return x;\n}\n#include <a.h>\n";
