@@ -57,14 +57,12 @@ struct DetectorInfo {
 //   latex-math     inside $...$, $$...$$, \(...\) or \[...\]: opening delimiter inside,
 //                  closing outside; \$ is no delimiter; an open $ or $$ ends at a blank line.
 //   latex          latex-env or latex-math.
-// And "regex:PATTERN": std::regex (ECMAScript, multiline) searched in the whole UTF-8 text, every
+// And "regex:PATTERN": RE2 (Perl-like syntax, multiline) searched in the whole UTF-8 text, every
 // character of a non-empty match is 1. Matches may span lines: \n, \s and [^x] match newlines;
-// '.' does not (as in every ECMAScript engine: use [\s\S] for any character); ^ and $ match at
-// every line start and end as well as at the text's ends. The matcher is libstdc++'s
-// non-backtracking one (no stack overflow on long matches, linear in the text per start
-// position); there an alternation takes the longest alternative (a|ab marks "ab"), which only
-// widens a mask. A pattern with back-references (\1) needs the backtracking matcher and is
-// searched line by line instead (no match spans a newline).
+// '.' does not (use [\s\S] or (?s) for any character); ^ and $ match at every line start and end
+// as well as at the text's ends. Leftmost-longest: an alternation takes the longest alternative
+// (a|ab marks "ab"), which only widens a mask. RE2 runs in time linear in the text for every
+// pattern, so it leaves out back-references (\1) and look-around; repeat counts stop at 1000.
 const std::vector<DetectorInfo>& detector_list();
 
 // The regex: entry for help texts (two lines, each indented like the registry's descriptions).

@@ -1,13 +1,15 @@
 // Text detectors (quotes, URLs, regex). One left-to-right scan each; the URL scan looks ahead
-// to the end of a URL. The regex runs libstdc++'s non-backtracking (Thompson NFA) matcher on the
-// whole text, so a long match cannot overflow the stack (the backtracking one recurses once per
-// character and crashes at ~30,000 characters on an 8 MB stack, measured).
+// to the end of a URL. The regex runs RE2 (Debian's libre2): linear in the text for any pattern,
+// with bounded memory, because a pattern is typed by a user or read from a file. std::regex was
+// not: stacked quantifiers (a**??) ran for minutes on 19 characters, and its backtracking matcher
+// overflows the stack at ~30,000-character matches (both found by fuzzing and tests).
 #include "detectors_text.h"
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <string_view>
+
+#include <re2/re2.h>
 
 #include "error.h"
 #include "utf8.h"
@@ -166,71 +168,62 @@ std::size_t utf8_length(unsigned char lead) {
   return lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
-// Marks every code point overlapping a non-empty match of `re` in `bytes` (the UTF-8 of the
-// code points from `first_cp` on). Matches come in increasing order, so one cursor maps bytes to
-// code points.
-void mark_matches(const std::regex& re, const std::string& bytes, std::size_t first_cp, Values& v) {
-  std::size_t byte = 0, cp = first_cp;   // byte: where code point cp starts
-  auto seek = [&](std::size_t target) {  // to the code point holding byte `target`
-    while (byte + utf8_length(static_cast<unsigned char>(bytes[byte])) <= target) {
-      byte += utf8_length(static_cast<unsigned char>(bytes[byte]));
-      ++cp;
-    }
-  };
-  for (auto it = std::sregex_iterator(bytes.begin(), bytes.end(), re); it != std::sregex_iterator();
-       ++it) {
-    const auto b = static_cast<std::size_t>(it->position(0));
-    const std::size_t e = b + static_cast<std::size_t>(it->length(0));
-    if (e == b) continue;
-    seek(b);
-    v[cp] = 1.0f;
-    while (byte + utf8_length(static_cast<unsigned char>(bytes[byte])) < e) {
-      byte += utf8_length(static_cast<unsigned char>(bytes[byte]));
-      v[++cp] = 1.0f;
-    }
+// Why RE2 refused `pattern`, in the user's terms: RE2 names the fragment, and a pattern written
+// for a backtracking engine most often fails on the two things RE2 leaves out by design.
+std::string refusal(const std::string& pattern, const RE2& re) {
+  std::string why = "invalid regular expression '" + pattern + "': " + re.error();
+  const bool backref = re.error_code() == RE2::ErrorBadEscape &&
+                       re.error_arg().size() == 2 && re.error_arg()[1] >= '1' &&
+                       re.error_arg()[1] <= '9';
+  const bool lookaround = pattern.find("(?=") != std::string::npos ||
+                          pattern.find("(?!") != std::string::npos ||
+                          pattern.find("(?<=") != std::string::npos ||
+                          pattern.find("(?<!") != std::string::npos;
+  if (backref || lookaround) {
+    why += " (RE2 syntax: back-references and look-around are left out, so that every pattern "
+           "runs in time linear in the text)";
   }
+  return why;
 }
 
 }  // namespace
 
 Values regex_matches(const std::string& pattern, const Text& t) {
-  const auto flags = std::regex::ECMAScript | std::regex::multiline;
-  std::regex re;
-  bool whole_text = true;
-  try {
-#if defined(__GLIBCXX__)
-    re = std::regex(pattern, flags | std::regex_constants::__polynomial);
-#else
-    whole_text = false;  // no non-backtracking matcher known: bound the recursion by lines
-    re = std::regex(pattern, flags);
-#endif
-  } catch (const std::regex_error&) {
-    whole_text = false;  // back-references need the backtracking matcher (or the pattern is bad)
-    try {
-      re = std::regex(pattern, flags);
-    } catch (const std::regex_error& e) {
-      throw Error("invalid regular expression '" + pattern + "': " + e.what());
-    }
-  }
-  Values v(t.size(), 0.0f);
+  RE2::Options options;
+  options.set_log_errors(false);
+  // Leftmost-longest: an alternation takes its longest alternative (a|ab marks "ab"), so a mask
+  // only widens; the order of alternatives does not matter.
+  options.set_longest_match(true);
+  // (?m): ^ and $ at every line start and end. Perl classes and [^x] match a newline; '.' not.
+  const RE2 re("(?m)" + pattern, options);
+  if (!re.ok()) throw Error(refusal(pattern, re));
+
   std::string bytes;
-  try {
-    if (whole_text) {
-      bytes.reserve(t.size());
-      for (char32_t c : t) utf8_append(bytes, c);
-      mark_matches(re, bytes, 0, v);
-      return v;
+  bytes.reserve(t.size());
+  for (char32_t c : t) utf8_append(bytes, c);
+  Values v(t.size(), 0.0f);
+  const re2::StringPiece text(bytes);
+  std::size_t byte = 0, cp = 0;  // byte: where code point cp starts; only moves forward
+  auto advance_one = [&] {
+    byte += utf8_length(static_cast<unsigned char>(bytes[byte]));
+    ++cp;
+  };
+  for (std::size_t from = 0; from < bytes.size();) {
+    re2::StringPiece m;
+    if (!re.Match(text, from, bytes.size(), RE2::UNANCHORED, &m, 1)) break;
+    const auto b = static_cast<std::size_t>(m.data() - bytes.data());
+    const std::size_t e = b + m.size();
+    while (byte < b) advance_one();
+    if (e == b) {  // an empty match marks nothing; look again one character on
+      if (byte < bytes.size()) advance_one();
+      from = byte;
+      continue;
     }
-    for (std::size_t first = 0; first < t.size();) {
-      std::size_t last = first;
-      while (last < t.size() && t[last] != '\n') ++last;
-      bytes.clear();
-      for (std::size_t i = first; i < last; ++i) utf8_append(bytes, t[i]);
-      mark_matches(re, bytes, first, v);
-      first = last + 1;
+    while (byte < e) {
+      v[cp] = 1.0f;
+      advance_one();
     }
-  } catch (const std::regex_error& e) {
-    throw Error("regular expression '" + pattern + "' failed: " + e.what());
+    from = e;
   }
   return v;
 }

@@ -12,7 +12,7 @@ PACKAGES=(
   cmake ninja-build g++ qt6-base-dev qt6-qpa-plugins libqcustomplot-dev
   libeigen3-dev libgtest-dev libbenchmark-dev libcli11-dev fonts-dejavu-core
   xvfb xauth x11-apps imagemagick libxcb-cursor0
-  nlohmann-json3-dev libhdf5-dev
+  nlohmann-json3-dev libhdf5-dev libre2-dev pkgconf
 )
 BUILD_DIR=build
 

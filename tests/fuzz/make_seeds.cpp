@@ -2,7 +2,7 @@
 //   build-robust/tests/fuzz/fuzz_make_seeds tests/fuzz/corpus
 // and commit the files). Small valid inputs of every kind plus the bad cases the unit tests
 // know: truncations, bad magic and versions, huge declared sizes, lying safetensors headers,
-// invalid UTF-8, regex patterns with and without back-references.
+// invalid UTF-8, regex patterns (good ones, and refused: back-references, stacked quantifiers).
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -232,7 +232,9 @@ void detector_seeds(const fs::path& dir) {
   const std::vector<std::pair<std::string, std::string>> patterns = {
       {"regex_plain", "a+b"},
       {"regex_lines", "^#.*$"},
-      {"regex_backref", "(a)\\1"},
+      {"bad_regex_backref", "(a)\\1"},  // RE2 leaves back-references out (linear time)
+      {"bad_regex_stacked_quantifiers", "a**"},
+      {"regex_dot_all", "(?s)a.b"},
       {"regex_class", "[\\s\\S]{2,5}"},
       {"regex_alternation", "a|ab|abc"},
       {"bad_regex_unbalanced", "(a"},

@@ -35,7 +35,8 @@ FindTab::FindTab(FinderSession* session, QWidget* parent)
   detectorCombo_->addItem(tr("Regex…"), QString::fromLatin1(kRegexTarget));
   detectorCombo_->setItemData(
       detectorCombo_->count() - 1,
-      tr("Every character of a match of an ECMAScript regular expression, line by line"),
+      tr("Every character of a match of a regular expression (RE2 syntax: Perl's, without "
+         "back-references or look-around; '.' stops at a newline, [\\s\\S] does not)"),
       Qt::ToolTipRole);
   regexEdit_ = new QLineEdit;
   regexEdit_->setObjectName(QStringLiteral("finderRegexEdit"));
