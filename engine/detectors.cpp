@@ -314,8 +314,8 @@ const std::vector<DetectorInfo>& detector_list() {
 
 const char* regex_detector_help() {
   // Aligned with the detector lines of `find --help` ("  %-19s %s").
-  return "  regex:PATTERN       every character of a match of the regular expression (RE2 syntax),\n"
-         "                      across lines ('.' stops at a newline, [\\s\\S] does not;\n"
+  return "  regex:PATTERN       every character of a match of the regular expression (RE2\n"
+         "                      syntax), across lines ('.' stops at a newline, [\\s\\S] does not;\n"
          "                      ^ and $ match at line ends)\n";
 }
 

@@ -65,7 +65,7 @@ struct DetectorInfo {
 // pattern, so it leaves out back-references (\1) and look-around; repeat counts stop at 1000.
 const std::vector<DetectorInfo>& detector_list();
 
-// The regex: entry for help texts (two lines, each indented like the registry's descriptions).
+// The regex: entry for help texts (three lines, each indented like the registry's descriptions).
 const char* regex_detector_help();
 
 struct Signal {

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
-#include <sstream>
 
+#include "arg_values.h"
 #include "error.h"
 #include "inspect_commands.h"
 #include "inspect_support.h"
@@ -21,20 +21,12 @@ struct MatchArgs {
   int threads = 1;
 };
 
-void parse_range(const std::string& range, MatchQuery* q) {
-  std::istringstream in(range);
-  char colon = 0;
-  std::string rest;
-  if (!(in >> q->begin >> colon >> q->end) || colon != ':' || (in >> rest)) {
-    throw Error("--range must be A:B (character positions, 0-based, B exclusive), not '" + range +
-                "'");
-  }
-}
-
 void run_match(const MatchArgs& a) {
   MatchQuery query = a.query;
   query.top_neurons = std::max(query.top_neurons, a.neurons);
-  parse_range(a.range, &query);
+  const CharRange range = parse_char_range(a.range);
+  query.begin = range.begin;
+  query.end = range.end;
   const Inputs in = load_inputs(a.model, a.text, a.threads);
   query.quantity = quantity_or_default(a.quantity, in.model->config().cell);
   Probe probe(*in.model, in.ids);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <sstream>
 
+#include "arg_values.h"
 #include "commands.h"
 #include "corpus.h"
 #include "detectors.h"
@@ -206,24 +207,6 @@ std::shared_ptr<const NeuronWatch> make_watch(const TrainArgs& a, std::u32string
                  static_cast<long long>(watch->unknown_characters()));
   }
   return watch;
-}
-
-// "url,double-quote,regex:a{1,3}" -> url, double-quote, regex:a{1,3}.
-std::vector<std::string> split_detectors(const std::vector<std::string>& lists) {
-  std::vector<std::string> out;
-  for (const std::string& list : lists) {
-    std::size_t at = 0;
-    while (at <= list.size()) {
-      const bool regex = list.compare(at, 6, "regex:") == 0;
-      const std::size_t comma = regex ? std::string::npos : list.find(',', at);
-      const std::string name = list.substr(at, comma == std::string::npos ? comma : comma - at);
-      if (name.empty()) throw Error("--watch '" + list + "' has an empty detector name");
-      out.push_back(name);
-      if (comma == std::string::npos) break;
-      at = comma + 1;
-    }
-  }
-  return out;
 }
 
 // --max-memory, or else the memory the machine has available now.

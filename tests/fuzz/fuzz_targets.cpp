@@ -11,10 +11,15 @@
 #include <fstream>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
+#include "arg_values.h"
 #include "checkpoint.h"
+#include "cli_app.h"
 #include "corpus.h"
 #include "detectors.h"
 #include "error.h"
+#include "memory_limit.h"
 #include "model.h"
 #include "pytorch_import.h"
 #include "safetensors.h"
@@ -180,12 +185,74 @@ void detectors(const uint8_t* data, std::size_t size) {
   for (float v : signal.values) require(std::isfinite(v), "a finite value", spec);
 }
 
+namespace {
+
+// Runs after a subcommand's options parsed, instead of the command: the value checks main()'s
+// commands would make before opening any file.
+void check_values(const CLI::App& sub) {
+  const std::string name = sub.get_name();
+  if (name == "match") cli::parse_char_range(sub.get_option("--range")->as<std::string>());
+  if (name == "train") {
+    for (const std::string& d : cli::split_detectors(sub.get_option("--watch")->results())) {
+      require(!d.empty(), "a named --watch detector");
+    }
+    const CLI::Option* max_memory = sub.get_option("--max-memory");
+    if (max_memory->count() > 0) parse_memory_size(max_memory->as<std::string>());
+  }
+}
+
+void parse_command_line(const std::string& bytes) {
+  std::vector<std::string> args = {"cellscope-cli"};
+  for (std::size_t at = 0; at <= bytes.size() && args.size() < 64;) {
+    const std::size_t nul = std::min(bytes.find('\0', at), bytes.size());
+    args.push_back(bytes.substr(at, nul - at));
+    at = nul + 1;
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  CLI::App app{"fuzz", "cellscope-cli"};
+  cli::add_all_commands(app);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    sub->callback([sub] { check_values(*sub); });
+  }
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return;  // --help, --version
+    throw Error(std::string("command line: ") + e.what());
+  }
+}
+
+}  // namespace
+
+void cli_args(const uint8_t* data, std::size_t size) {
+  if (size == 0) return;
+  const std::string rest = as_string(data + 1, size - 1);
+  switch (data[0] % 4) {
+    case 0:
+      parse_command_line(rest);
+      break;
+    case 1:
+      cli::parse_char_range(rest);
+      require(rest.find(':') != std::string::npos, "a range has a colon", rest);
+      break;
+    case 2:
+      for (const std::string& d : cli::split_detectors({rest})) {
+        require(!d.empty(), "a named detector", rest);
+      }
+      break;
+    default:
+      require(parse_memory_size(rest) > 0, "a positive memory size", rest);
+  }
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       {"csm", &csm},
       {"safetensors", &safetensors},
       {"utf8_corpus", &utf8_corpus},
       {"detectors", &detectors},
+      {"cli_args", &cli_args},
   };
   return all;
 }

@@ -28,6 +28,12 @@ void utf8_corpus(const uint8_t* data, std::size_t size);
 // the first NUL byte and the text follows; the text is decoded with replacement.
 void detectors(const uint8_t* data, std::size_t size);
 
+// cellscope-cli's argument handling: byte 0 picks the CLI11 parse of a whole command line (the
+// rest split at NUL bytes into arguments; every command is replaced by the value checks it
+// makes before touching a file: --range, --watch, --max-memory), or one of those value parsers
+// alone on the rest. A CLI11 parse error becomes an Error; --help and --version return.
+void cli_args(const uint8_t* data, std::size_t size);
+
 struct Target {
   const char* name;  // the folder under tests/fuzz/corpus/ and tests/fuzz/regressions/
   EntryPoint run;

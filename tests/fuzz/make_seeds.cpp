@@ -2,7 +2,8 @@
 //   build-robust/tests/fuzz/fuzz_make_seeds tests/fuzz/corpus
 // and commit the files). Small valid inputs of every kind plus the bad cases the unit tests
 // know: truncations, bad magic and versions, huge declared sizes, lying safetensors headers,
-// invalid UTF-8, regex patterns (good ones, and refused: back-references, stacked quantifiers).
+// invalid UTF-8, regex patterns (good ones, and refused: back-references, stacked quantifiers),
+// command lines and option values.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -246,6 +247,42 @@ void detector_seeds(const fs::path& dir) {
   put(dir, "invalid_utf8_text.txt", std::string(1, '\0') + "\xff\xfe\"a\"");
 }
 
+// Byte 0: 0 a whole command line (arguments split at NUL), 1 --range, 2 --watch, 3 --max-memory.
+// The files named are /dev/null, which CLI11's ExistingFile check accepts anywhere.
+void cli_args_seeds(const fs::path& dir) {
+  auto line = [](std::initializer_list<std::string> args) {
+    std::string joined;
+    for (const std::string& a : args) joined += (joined.empty() ? "" : std::string(1, '\0')) + a;
+    return std::string(1, '\0') + joined;
+  };
+  const std::vector<std::pair<std::string, std::string>> seeds = {
+      {"train", line({"train", "--corpus", "/dev/null", "--out", "m.csm", "--rnn-size", "64",
+                      "--num-layers", "2", "--learning-rate", "0.004", "--watch", "url,regex:a,b",
+                      "--max-memory", "1.5G", "--seq-length", "50", "--dropout", "0.25"})},
+      {"match", line({"match", "/dev/null", "--text", "/dev/null", "--range", "10:20",
+                      "--min-separation", "0.5", "--layer", "-1"})},
+      {"sample", line({"sample", "/dev/null", "--temperature", "0.8", "--top-k", "5", "--length",
+                       "100", "--seed", "7"})},
+      {"find", line({"find", "/dev/null", "--text", "/dev/null", "--detector", "regex:\"[^\"]*\"",
+                     "--quantity", "tanh-cell", "--top", "0"})},
+      {"help", line({"probe", "--help"})},
+      {"version", line({"--version"})},
+      {"range", std::string(1, '\1') + " 3 : 9 "},
+      {"watch", std::string(1, '\2') + "url,double-quote,regex:x{1,3},y"},
+      {"max_memory", std::string(1, '\3') + "512M"},
+      {"bad_match_range", line({"match", "/dev/null", "--text", "/dev/null", "--range", "5"})},
+      {"bad_negative_size", line({"train", "--corpus", "/dev/null", "--rnn-size", "-3"})},
+      {"bad_unknown_option", line({"eval", "/dev/null", "--frobnicate"})},
+      {"bad_no_subcommand", line({})},
+      {"bad_watch_empty_name", line({"train", "--corpus", "/dev/null", "--watch", "url,,x"})},
+      {"bad_max_memory", line({"train", "--corpus", "/dev/null", "--max-memory", "12X"})},
+      {"bad_range", std::string(1, '\1') + "9:"},
+      {"bad_watch", std::string(1, '\2') + ","},
+      {"bad_max_memory_overflow", std::string(1, '\3') + "99999999999999999999T"},
+  };
+  for (const auto& [name, bytes] : seeds) put(dir, name + ".bin", bytes);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -258,5 +295,6 @@ int main(int argc, char** argv) {
   safetensors_seeds(root / "safetensors", fs::path(CELLSCOPE_SOURCE_DIR) / "tests/fixtures/pytorch");
   utf8_seeds(root / "utf8_corpus");
   detector_seeds(root / "detectors");
+  cli_args_seeds(root / "cli_args");
   return 0;
 }
