@@ -3,6 +3,11 @@
 // as the cells' forward(). The nonlinearities run tile by tile (16 neurons, one AVX-512
 // register of floats): all gates of a tile, then its state and output, while they sit in
 // registers. Tiles use the same Eigen functions as the cells (sigmoid of cell.h, Eigen's tanh).
+// Why a part of the rows gives the same sums: Eigen's GEMV sums each row over blocks of columns
+// (how many depends on the column count and the matrix's stride, both unchanged by taking
+// rows) with a packet FMA per column, whichever packet width the row falls in; only the last
+// rows % 4 (float; % 2 for double) fall to a scalar loop without FMA. Parts whose rows are
+// multiples of 16 keep every row in packets, as the whole product of a multiple of 16 does.
 #include "batch1_cells.h"
 
 #include <algorithm>
@@ -23,25 +28,40 @@ using TileOf = Eigen::Map<Eigen::Array<S, N, 1>>;
 template <typename S, int N>
 using ConstTileOf = Eigen::Map<const Eigen::Array<S, N, 1>>;
 
-// Calls fn(j, n, size) for the tiles [j, j+n) of [0, H); size is an integral constant: kTile
-// for full tiles, Eigen::Dynamic for the remainder.
+// Calls fn(j, n, size) for the tiles [j, j+n) of [j0, j1); size is an integral constant: kTile
+// for full tiles, Eigen::Dynamic for the remainder. With j0 a multiple of kTile the tiles are
+// those of [0, H), so a part computes its neurons exactly as the whole pass does.
 template <typename F>
-void for_tiles(int H, F&& fn) {
-  int j = 0;
-  for (; j + kTile <= H; j += kTile) fn(j, kTile, std::integral_constant<int, kTile>{});
-  if (j < H) fn(j, H - j, std::integral_constant<int, Eigen::Dynamic>{});
+void for_tiles(int j0, int j1, F&& fn) {
+  int j = j0;
+  for (; j + kTile <= j1; j += kTile) fn(j, kTile, std::integral_constant<int, kTile>{});
+  if (j < j1) fn(j, j1 - j, std::integral_constant<int, Eigen::Dynamic>{});
+}
+
+// y[g·H + n0, g·H + n1) += W rows · x for the gates g in [g0, g1): one GEMV when the part is
+// all neurons (the rows are contiguous), else one per gate.
+template <typename S, typename X>
+void add_gate_rows(const ConstMatMap<S>& W, int H, int g0, int g1, int n0, int n1, const X& x,
+                   S* y) {
+  if (n0 == 0 && n1 == H) {
+    Col<S>(y + g0 * H, (g1 - g0) * H).noalias() += W.middleRows(g0 * H, (g1 - g0) * H) * x;
+    return;
+  }
+  for (int g = g0; g < g1; ++g) {
+    Col<S>(y + g * H + n0, n1 - n0).noalias() += W.middleRows(g * H + n0, n1 - n0) * x;
+  }
 }
 
 template <typename S>
-void lstm_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
+void lstm_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, int n1) {
   const int H = static_cast<int>(Wh.cols());
   S* pre = cache.gates.col(t).data();  // (4H): i f o g
-  Col<S>(pre, 4 * H).noalias() += Wh * ConstCol<S>(cache.h.col(t).data(), H);
+  add_gate_rows(Wh, H, 0, 4, n0, n1, ConstCol<S>(cache.h.col(t).data(), H), pre);
   const S* c_prev = cache.c.col(t).data();
   S* c = cache.c.col(t + 1).data();
   S* tanh_c = cache.aux.col(t).data();
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n, auto size) {
+  for_tiles(n0, n1, [&](int j, int n, auto size) {
     constexpr int N = decltype(size)::value;
     using Tile = TileOf<S, N>;
     using ConstTile = ConstTileOf<S, N>;
@@ -58,12 +78,12 @@ void lstm_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
 }
 
 template <typename S>
-void rnn_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, bool relu) {
+void rnn_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, bool relu, int n0, int n1) {
   const int H = static_cast<int>(Wh.cols());
   S* pre = cache.gates.col(t).data();  // (H)
-  Col<S>(pre, H).noalias() += Wh * ConstCol<S>(cache.h.col(t).data(), H);
+  add_gate_rows(Wh, H, 0, 1, n0, n1, ConstCol<S>(cache.h.col(t).data(), H), pre);
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n, auto size) {
+  for_tiles(n0, n1, [&](int j, int n, auto size) {
     constexpr int N = decltype(size)::value;
     using Tile = TileOf<S, N>;
     Tile p(pre + j, n);
@@ -78,13 +98,14 @@ void rnn_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, bool relu) 
 
 // Reset-before: z, r = sigmoid(pre + U_zr h); n = tanh(pre + U_n (r∘h)): two dependent GEMVs.
 template <typename S>
-void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
+void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, int n1,
+              const TaskRef* all_reset_ready) {
   const int H = static_cast<int>(Wh.cols());
   S* pre = cache.gates.col(t).data();  // (3H): z r n
   const S* h_prev = cache.h.col(t).data();
-  Col<S>(pre, 2 * H).noalias() += Wh.topRows(2 * H) * ConstCol<S>(h_prev, H);
+  add_gate_rows(Wh, H, 0, 2, n0, n1, ConstCol<S>(h_prev, H), pre);
   S* rh = cache.aux.col(t).data();
-  for_tiles(H, [&](int j, int n, auto size) {
+  for_tiles(n0, n1, [&](int j, int n, auto size) {
     constexpr int N = decltype(size)::value;
     using Tile = TileOf<S, N>;
     using ConstTile = ConstTileOf<S, N>;
@@ -93,9 +114,10 @@ void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
     r = sigmoid(r);
     Tile(rh + j, n) = r * ConstTile(h_prev + j, n);
   });
-  Col<S>(pre + 2 * H, H).noalias() += Wh.bottomRows(H) * ConstCol<S>(rh, H);
+  if (all_reset_ready) (*all_reset_ready)(0);
+  add_gate_rows(Wh, H, 2, 3, n0, n1, ConstCol<S>(rh, H), pre);
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n, auto size) {
+  for_tiles(n0, n1, [&](int j, int n, auto size) {
     constexpr int N = decltype(size)::value;
     using Tile = TileOf<S, N>;
     using ConstTile = ConstTileOf<S, N>;
@@ -108,18 +130,18 @@ void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
 
 // Reset-after: a = U_n h + c_n; n = tanh(pre_n + r∘a); Wh's last column is c.
 template <typename S>
-void gru_reset_after_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
+void gru_reset_after_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, int n1) {
   const int H = static_cast<int>(Wh.cols()) - 1;
-  const auto U = Wh.leftCols(H);
+  const ConstMatMap<S> U(Wh.data(), Wh.rows(), H);  // Wh's first H columns (same stride)
   const S* c_rec = Wh.col(H).data();
   S* pre = cache.gates.col(t).data();  // (3H): z r n
   const S* h_prev = cache.h.col(t).data();
   const ConstCol<S> hp_col(h_prev, H);
-  Col<S>(pre, 2 * H).noalias() += U.topRows(2 * H) * hp_col;
+  add_gate_rows(U, H, 0, 2, n0, n1, hp_col, pre);
   S* a = cache.aux.col(t).data();
-  Col<S>(a, H).noalias() = U.bottomRows(H) * hp_col;
+  Col<S>(a + n0, n1 - n0).noalias() = U.middleRows(2 * H + n0, n1 - n0) * hp_col;
   S* h = cache.h.col(t + 1).data();
-  for_tiles(H, [&](int j, int n, auto size) {
+  for_tiles(n0, n1, [&](int j, int n, auto size) {
     constexpr int N = decltype(size)::value;
     using Tile = TileOf<S, N>;
     using ConstTile = ConstTileOf<S, N>;
@@ -135,24 +157,41 @@ void gru_reset_after_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache)
   });
 }
 
+template <typename S>
+void step_neurons(const ModelConfig& config, const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache,
+                  int n0, int n1, const TaskRef* all_reset_ready) {
+  switch (config.cell) {
+    case CellType::kLstm:
+      return lstm_step(Wh, t, cache, n0, n1);
+    case CellType::kRnn:
+      return rnn_step(Wh, t, cache, config.rnn_relu, n0, n1);
+    case CellType::kGru:
+      return config.gru_reset_after ? gru_reset_after_step(Wh, t, cache, n0, n1)
+                                    : gru_step(Wh, t, cache, n0, n1, all_reset_ready);
+  }
+}
+
 }  // namespace
 
 template <typename S>
 void batch1_step(const ModelConfig& config, const ConstMatMap<S>& Wh, int t,
                  LayerCache<S>& cache) {
-  switch (config.cell) {
-    case CellType::kLstm:
-      return lstm_step(Wh, t, cache);
-    case CellType::kRnn:
-      return rnn_step(Wh, t, cache, config.rnn_relu);
-    case CellType::kGru:
-      return config.gru_reset_after ? gru_reset_after_step(Wh, t, cache) : gru_step(Wh, t, cache);
-  }
+  step_neurons(config, Wh, t, cache, 0, config.hidden_size, nullptr);
+}
+
+template <typename S>
+void batch1_step_part(const ModelConfig& config, const ConstMatMap<S>& Wh, int t,
+                      LayerCache<S>& cache, int n0, int n1, const TaskRef& all_reset_ready) {
+  step_neurons(config, Wh, t, cache, n0, n1, &all_reset_ready);
 }
 
 template void batch1_step<float>(const ModelConfig&, const ConstMatMap<float>&, int,
                                  LayerCache<float>&);
 template void batch1_step<double>(const ModelConfig&, const ConstMatMap<double>&, int,
                                   LayerCache<double>&);
+template void batch1_step_part<float>(const ModelConfig&, const ConstMatMap<float>&, int,
+                                      LayerCache<float>&, int, int, const TaskRef&);
+template void batch1_step_part<double>(const ModelConfig&, const ConstMatMap<double>&, int,
+                                       LayerCache<double>&, int, int, const TaskRef&);
 
 }  // namespace cellscope

@@ -1,11 +1,19 @@
 // Model::forward at batch 1 (the explorer, find, match, the sampler, saliency, --watch): every
-// recurrent step is one GEMV plus one fused pass (batch1_cells.h). One thread: layer by layer
-// over the chunk, as the general path. Two threads: a wavefront over blocks of steps — layer l
-// reads block k while layer l+1 reads block k-1 — whose stages each thread prefers by estimated
-// cost but either may take (a preempted thread stalls nothing); hand-offs are StepCounters
-// (spin, then sleep). Invariant: every value is
-// computed by the same kernel on the same operands whatever the split, so results do not
-// depend on the thread count (tested in tests/engine/test_batch1.cpp).
+// recurrent step is one GEMV plus one fused pass (batch1_cells.h). Three ways to run a chunk:
+// - one thread: layer by layer over the chunk, as the general path;
+// - two threads, a chunk of several blocks: a layer pipeline. Each thread owns the recurrences
+//   of its layers (the first L/2 on thread 0) for the whole forward, so each core's L2 keeps
+//   its own recurrent weights; each input projection is cut in two row parts, one per thread,
+//   sized so the threads carry equal work (thread 0 projects its rows right after producing a
+//   block). A thread runs its own ready blocks, lowest wave first; with none ready it takes the
+//   other's projection or output blocks, and the other's recurrence only when that block has
+//   waited kStealAfter unclaimed (its owner was preempted): a recurrence on the wrong core reads
+//   its weights from L3 at every step. Hand-offs are StepCounters (spin, then sleep);
+// - two threads, one step (the sampler): every layer split by neurons, half per thread, one
+//   hand-off per layer, so each core reads half of every matrix from its own L2 (a 2x256 LSTM's
+//   3 MB do not fit one core's 2 MB L2).
+// Invariant: every value is computed by the same kernel on the same operands whatever the split,
+// so results do not depend on the thread count (tested in tests/engine/test_batch1*.cpp).
 #include <algorithm>
 #include <vector>
 
@@ -16,7 +24,7 @@
 
 namespace cellscope {
 
-// A wavefront stage: the recurrence of a layer, rows of a layer's input projection, or the
+// A pipeline stage: the recurrence of a layer, rows of a layer's input projection, or the
 // output layer; it handles block k in wave k + offset, on `thread`.
 struct Batch1Stage {
   enum Kind { kRecurrence, kProjection, kOutput } kind;
@@ -27,12 +35,15 @@ struct Batch1Stage {
 };
 
 struct Batch1Scratch {
+  // The pipeline's plan, for (L, T, block).
   int L = 0, T = 0, block = 0;
   std::vector<Batch1Stage> stages;
   std::vector<std::vector<int>> needs;  // per stage: the stages whose block k its block k reads
   std::vector<StepCounter> claimed;     // per stage: blocks taken by a thread
   std::vector<StepCounter> done;        // per stage: blocks finished (in order)
   StepCounter progress;                 // blocks finished, all stages: wakes idle threads
+  // The split step: hand-offs passed by each thread.
+  StepCounter passed[2];
   explicit Batch1Scratch(int stage_count)
       : claimed(static_cast<std::size_t>(stage_count)),
         done(static_cast<std::size_t>(stage_count)) {}
@@ -41,40 +52,50 @@ struct Batch1Scratch {
 namespace {
 
 constexpr int kThreads = 2;
-constexpr int kProjectionParts = 8;  // row parts per input projection, for balance
-// A GEBP product at 16-32 columns costs about half a GEMV per multiply-add (measured).
-constexpr double kProjectionCost = 0.5;
+// A GEBP product at 32-64 columns costs about 0.45 of a GEMV per multiply-add (measured:
+// 1024x256 at 64 columns 4.0 µs per column, the GEMV 9.3 µs).
+constexpr double kProjectionCost = 0.45;
 // Below this many recurrent multiply-adds per chunk a fork-join costs more than it saves.
 constexpr double kMinWavefrontMacs = 4.0e6;
+// A step is split over two threads when its weights exceed this (bytes): below, they stay in
+// one core's L2 and a hand-off per layer costs more than half the products save.
+constexpr double kMinSplitStepBytes = 1.0 * (1 << 20);
+// A ready recurrence block of the other thread left unclaimed this long: its owner is not
+// running (preempted), so this thread takes it.
+constexpr std::chrono::microseconds kStealAfter(500);
 
 // Stages in wave order with their threads: recurrences of the first L/2 layers on thread 0,
-// the rest on thread 1; projection parts and the output to the less loaded thread, in order.
+// the rest on thread 1; each projection in two row parts (the producer's thread first) sized
+// to even the threads' loads, the output layer to the less loaded thread.
 std::vector<Batch1Stage> plan_stages(const ModelConfig& c, int gate_rows, int rec_cols) {
   const int L = c.num_layers;
+  auto owner = [&](int l) { return l < L / 2 ? 0 : 1; };
   const double rec_cost = static_cast<double>(gate_rows) * rec_cols;
   double load[kThreads] = {0.0, 0.0};
+  for (int l = 0; l < L; ++l) load[owner(l)] += rec_cost;
   std::vector<Batch1Stage> stages;
-  auto place = [&](Batch1Stage s, double cost, int thread) {
-    if (thread < 0) thread = load[1] < load[0] ? 1 : 0;
-    s.thread = thread;
-    load[thread] += cost;
-    stages.push_back(s);
-  };
   for (int l = 0; l < L; ++l) {
     if (l > 0) {
       // Parts start at multiples of Eigen's GEBP row panel (48 floats, 24 doubles with
       // AVX-512), so every row meets the same micro-kernel as in the unsplit product.
-      const int rows_per_part = (gate_rows / kProjectionParts + 47) / 48 * 48;
-      for (int r0 = 0; r0 < gate_rows; r0 += rows_per_part) {
-        const int nr = std::min(rows_per_part, gate_rows - r0);
-        place({Batch1Stage::kProjection, l, r0, nr, 2 * l - 1, 0},
-              kProjectionCost * nr * c.hidden_size, -1);
+      const double per_row = kProjectionCost * c.hidden_size;
+      const int first = owner(l - 1), second = 1 - first;
+      const double share = std::clamp(
+          (per_row * gate_rows + load[second] - load[first]) / (2.0 * per_row), 0.0,
+          static_cast<double>(gate_rows));
+      const int split = std::min(gate_rows, static_cast<int>(share / 48.0 + 0.5) * 48);
+      if (split > 0) stages.push_back({Batch1Stage::kProjection, l, 0, split, 2 * l - 1, first});
+      if (split < gate_rows) {
+        stages.push_back(
+            {Batch1Stage::kProjection, l, split, gate_rows - split, 2 * l - 1, second});
       }
+      load[first] += per_row * split;
+      load[second] += per_row * (gate_rows - split);
     }
-    place({Batch1Stage::kRecurrence, l, 0, gate_rows, 2 * l, 0}, rec_cost, l < L / 2 ? 0 : 1);
+    stages.push_back({Batch1Stage::kRecurrence, l, 0, gate_rows, 2 * l, owner(l)});
   }
-  place({Batch1Stage::kOutput, L - 1, 0, c.vocab_size, 2 * L - 1, 0},
-        kProjectionCost * c.vocab_size * c.hidden_size, -1);
+  stages.push_back({Batch1Stage::kOutput, L - 1, 0, c.vocab_size, 2 * L - 1,
+                    load[1] < load[0] ? 1 : 0});
   return stages;
 }
 
@@ -101,8 +122,8 @@ void Model<S>::project_batch1(int l, int t0, int t1, int r0, int nr) {
 
 template <typename S>
 void Model<S>::forward_batch1(int T) {
-  const int L = config_.num_layers, H = config_.hidden_size;
-  const int GH = cell_->gate_count() * H;
+  const int L = config_.num_layers, H = config_.hidden_size, V = config_.vocab_size;
+  const int G = cell_->gate_count(), GH = G * H;
   const int rec_cols = static_cast<int>(param(blocks_[0].Wh).cols());
   auto recurrent = [&](int l) {
     const auto Wh = param(blocks_[static_cast<std::size_t>(l)].Wh);
@@ -114,29 +135,70 @@ void Model<S>::forward_batch1(int T) {
     for (int t = t0; t < t1; ++t) batch1_step<S>(config_, Wh, t, caches_[ul]);
     ups_[ul].middleCols(t0, t1 - t0) = caches_[ul].h.middleCols(t0 + 1, t1 - t0);
   };
+  const ConstMatMap<S> Wy(param(out_W_).data(), V, H);
+  const auto by = param(out_b_).col(0);
+  auto output = [&](int t0, int t1) {
+    auto lg = logits_.middleCols(t0, t1 - t0);
+    matmul<S>(lg, Wy, false, ups_.back().middleCols(t0, t1 - t0), false);
+    lg.colwise() += by;
+  };
+  if (!batch1_) batch1_ = std::make_shared<Batch1Scratch>(0);
+  const bool two_threads = thread_count() >= kThreads && tasks_run_concurrently(kThreads);
+
+  // One step on two threads, split by neurons: [0, half) on thread 0, [half, H) on thread 1.
+  // Parts are multiples of 16 neurons, so every GEMV row and nonlinearity tile is computed as
+  // in the whole step (batch1_cells.cpp), and the layer's input projection at one step is a
+  // GEMV too, split the same way.
+  const double step_bytes =
+      sizeof(S) * (static_cast<double>(L) * GH * rec_cols + (L - 1.0) * GH * H + double(V) * H);
+  if (T == 1 && two_threads && H % 16 == 0 && H >= 32 &&
+      (batch1_settings_.force_wavefront || step_bytes >= kMinSplitStepBytes)) {
+    Batch1Scratch& sync = *batch1_;
+    sync.passed[0].reset();
+    sync.passed[1].reset();
+    const int half = (H / 2 + 15) / 16 * 16;
+    auto task = [&](int thread) {
+      const int n0 = thread == 0 ? 0 : half, n1 = thread == 0 ? half : H, n = n1 - n0;
+      StepCounter& mine = sync.passed[thread];
+      const StepCounter& other = sync.passed[1 - thread];
+      int passed = 0;
+      auto hand_off = [&](int) {  // both threads' parts so far are written
+        mine.publish(++passed);
+        other.wait_for(passed);
+      };
+      const TaskRef all_ready(hand_off);
+      for (int l = 0; l < L; ++l) {
+        const std::size_t ul = static_cast<std::size_t>(l);
+        for (int g = 0; g < G; ++g) project_batch1(l, 0, 1, g * H + n0, n);
+        batch1_step_part<S>(config_, recurrent(l), 0, caches_[ul], n0, n1, all_ready);
+        ups_[ul].col(0).segment(n0, n) = caches_[ul].h.col(1).segment(n0, n);
+        hand_off(0);
+      }
+      if (thread == 0) output(0, 1);
+    };
+    run_tasks(kThreads, TaskRef(task));
+    return;
+  }
 
   // Blocks of a multiple of 8 steps (a multiple of GEBP's column panel): each column meets the
-  // same kernel as in the whole-chunk product of the one-thread path.
+  // same kernel as in the whole-chunk product of the one-thread path. A last block of one step
+  // joins the one before: its products would be GEMVs, not the chunk's GEBP.
   const int block = (std::max(1, batch1_settings_.block_steps) + 7) / 8 * 8;
-  const int K = (T + block - 1) / block;
+  int K = (T + block - 1) / block;
+  if (K >= 2 && T % block == 1) --K;
   const double macs = static_cast<double>(T) * L * GH * rec_cols;
-  const bool wavefront = L >= 2 && K >= 2 && thread_count() >= kThreads &&
-                         tasks_run_concurrently(kThreads) &&
+  const bool wavefront = L >= 2 && K >= 2 && two_threads &&
                          (batch1_settings_.force_wavefront || macs >= kMinWavefrontMacs);
   if (!wavefront) {
     for (int l = 0; l < L; ++l) {
       project_batch1(l, 0, T, 0, GH);
       run_steps(l, 0, T);
     }
-    // The logits in one product, on this thread: as the general path on one thread.
-    const ConstMatMap<S> Wy(param(out_W_).data(), config_.vocab_size, H);
-    auto lg = logits_.leftCols(T);
-    matmul<S>(lg, Wy, false, ups_.back().leftCols(T), false);
-    lg.colwise() += param(out_b_).col(0);
+    output(0, T);  // the logits in one product, on this thread: as the general path
     return;
   }
 
-  if (!batch1_ || batch1_->L != L || batch1_->T != T || batch1_->block != block) {
+  if (batch1_->L != L || batch1_->T != T || batch1_->block != block) {
     auto stages = plan_stages(config_, GH, rec_cols);
     batch1_ = std::make_shared<Batch1Scratch>(static_cast<int>(stages.size()));
     batch1_->needs.resize(stages.size());
@@ -163,10 +225,8 @@ void Model<S>::forward_batch1(int T) {
   plan.progress.reset();
   const int n_stages = static_cast<int>(plan.stages.size());
   const int total = n_stages * K;
-  const ConstMatMap<S> Wy(param(out_W_).data(), config_.vocab_size, H);
-  const auto by = param(out_b_).col(0);
   auto run_item = [&](const Batch1Stage& s, int k) {
-    const int t0 = k * block, t1 = std::min(T, t0 + block);
+    const int t0 = k * block, t1 = k == K - 1 ? T : t0 + block;
     switch (s.kind) {
       case Batch1Stage::kRecurrence:
         if (s.layer == 0) project_batch1(0, t0, t1, 0, GH);
@@ -175,23 +235,24 @@ void Model<S>::forward_batch1(int T) {
       case Batch1Stage::kProjection:
         project_batch1(s.layer, t0, t1, s.r0, s.nr);
         break;
-      case Batch1Stage::kOutput: {
-        auto lg = logits_.middleCols(t0, t1 - t0);
-        matmul<S>(lg, Wy, false, ups_.back().middleCols(t0, t1 - t0), false);
-        lg.colwise() += by;
+      case Batch1Stage::kOutput:
+        output(t0, t1);
         break;
-      }
     }
   };
-  // Each thread takes the ready block of lowest wave (k + offset) among its own stages, else
-  // among the other thread's (so a preempted thread's work goes on without it); blocks of a
-  // stage run in order. A block is ready when what it reads is done. Any thread may run any
-  // block: the same kernel on the same operands, so the split never changes a result.
+  // Picks this thread's next block: its own ready block of lowest wave (at equal waves the later
+  // stage, which unblocks the other thread), else the other thread's projection or output, else
+  // the other's recurrence once it has waited kStealAfter. Blocks of a stage run in order; a
+  // block is ready when what it reads is done. Any thread may run any block: the same kernel on
+  // the same operands, so the split never changes a result.
+  using Clock = std::chrono::steady_clock;
   auto thread_work = [&](int thread) {
+    int noticed_stage = -1, noticed_k = -1;  // a foreign recurrence block seen ready, and when
+    Clock::time_point noticed_at{};
     while (true) {
       const int seen = plan.progress.get();  // read once: waiting for seen + 1 must be able to end
       if (seen >= total) break;
-      int best = -1, best_key = 0, best_k = 0;
+      int best = -1, best_key = 0, best_k = 0, best_class = 3;
       for (int si = 0; si < n_stages; ++si) {
         const std::size_t us = static_cast<std::size_t>(si);
         const int k = plan.claimed[us].get();
@@ -201,11 +262,28 @@ void Model<S>::forward_batch1(int T) {
           ready = ready && plan.done[static_cast<std::size_t>(sj)].get() > k;
         }
         if (!ready) continue;
-        const int key = k + plan.stages[us].offset + (plan.stages[us].thread == thread ? 0 : total);
-        if (best < 0 || key < best_key) {
+        const Batch1Stage& s = plan.stages[us];
+        const int cls = s.thread == thread ? 0 : (s.kind == Batch1Stage::kRecurrence ? 2 : 1);
+        const int key = k + s.offset;
+        if (cls < best_class || (cls == best_class && key <= best_key)) {
           best = si;
           best_key = key;
           best_k = k;
+          best_class = cls;
+        }
+      }
+      if (best >= 0 && best_class == 2) {  // only the other thread's recurrence is ready
+        const auto now = Clock::now();
+        if (best != noticed_stage || best_k != noticed_k) {
+          noticed_stage = best;
+          noticed_k = best_k;
+          noticed_at = now;
+        }
+        const auto waited = now - noticed_at;
+        if (waited < kStealAfter) {
+          plan.progress.wait_for(seen + 1, kStealAfter -
+              std::chrono::duration_cast<std::chrono::microseconds>(waited));
+          continue;
         }
       }
       if (best < 0) {

@@ -2,6 +2,8 @@
 // caller is thread 0), then the caller waits for the rest. Invariant: at most one job is in
 // flight (dispatch_mutex_), a job's TaskRef outlives it because run_tasks blocks, and every
 // worker sees every generation once (a job cannot finish without its workers' tasks).
+// Both sides spin briefly (kSpin) before they sleep: batch-1 steps (the sampler) dispatch a
+// job every ~20 µs, and a condition-variable wake costs about that much again.
 #include "threads.h"
 
 #include <Eigen/Core>
@@ -19,6 +21,23 @@ namespace {
 
 thread_local bool in_task = false;  // a task that runs tasks runs them inline (no nesting)
 
+// How long a worker polls for the next job, and the caller for the end of one, before sleeping.
+constexpr std::chrono::microseconds kSpin(60);
+
+// Polls `ready` for up to kSpin; true if it became true.
+template <typename F>
+bool spin_until(F&& ready) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  for (int i = 1;; ++i) {
+    if (ready()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+    if ((i & 31) == 0 && Clock::now() - start > kSpin) return ready();
+  }
+}
+
 class Pool {
  public:
   ~Pool() { resize(1); }
@@ -30,7 +49,7 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     for (auto& t : workers_) t.join();
@@ -39,7 +58,7 @@ class Pool {
     size_ = std::max(1, n);
     // Each worker starts from the generation current now: a worker scheduled late must still
     // see the next job or stop request as new, or a stop would wait for it forever.
-    const uint64_t start = generation_;
+    const uint64_t start = generation_.load();
     for (int i = 1; i < size_; ++i) {
       workers_.emplace_back([this, start, i] { work(start, i); });
     }
@@ -54,14 +73,17 @@ class Pool {
       std::lock_guard<std::mutex> lock(mutex_);
       task_ = &task;
       tasks_ = n;
-      done_ = 0;
-      ++generation_;
+      done_.store(0, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     const int ran = run_mine(task, n, 0);
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_ += ran;
-    finished_.wait(lock, [&] { return done_ == tasks_; });
+    const bool all_done = done_.fetch_add(ran, std::memory_order_acq_rel) + ran == n;
+    if (!all_done && !spin_until([&] { return done_.load(std::memory_order_acquire) == n; })) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      finished_.wait(lock, [&] { return done_.load(std::memory_order_acquire) == n; });
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     task_ = nullptr;
   }
 
@@ -82,20 +104,22 @@ class Pool {
     while (true) {
       TaskRef* task = nullptr;
       int n = 0;
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
+        wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
+        seen = generation_.load(std::memory_order_relaxed);
         if (stop_) return;
         task = task_;
         n = tasks_;
       }
       if (task == nullptr) continue;
       const int ran = run_mine(*task, n, index);
-      if (ran > 0) {
+      if (ran > 0 && done_.fetch_add(ran, std::memory_order_acq_rel) + ran == n) {
+        // The caller may be asleep (past its spin): wake it under the mutex, so the wake cannot
+        // fall between its check of done_ and its wait.
         std::lock_guard<std::mutex> lock(mutex_);
-        done_ += ran;
-        if (done_ == tasks_) finished_.notify_one();
+        finished_.notify_one();
       }
     }
   }
@@ -106,10 +130,10 @@ class Pool {
   std::vector<std::thread> workers_;
   std::atomic<int> size_{1};
   bool stop_ = false;
-  uint64_t generation_ = 0;
-  TaskRef* task_ = nullptr;  // guarded by mutex_
-  int tasks_ = 0;            // guarded by mutex_
-  int done_ = 0;             // guarded by mutex_
+  std::atomic<uint64_t> generation_{0};  // written under mutex_, polled without it
+  TaskRef* task_ = nullptr;              // guarded by mutex_
+  int tasks_ = 0;                        // guarded by mutex_
+  std::atomic<int> done_{0};             // tasks of the current job finished
 };
 
 Pool& pool() {
@@ -134,11 +158,11 @@ bool tasks_run_concurrently(int n) {
   return n <= 1 || (!in_task && pool().size() >= n);
 }
 
-void StepCounter::wait_slow(int value) const {
+bool StepCounter::wait_slow(int value, std::chrono::microseconds patience) const {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   for (int i = 1;; ++i) {
-    if (get() >= value) return;
+    if (get() >= value) return true;
     if ((i & 63) != 0) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
@@ -146,6 +170,9 @@ void StepCounter::wait_slow(int value) const {
       continue;
     }
     const auto waited = Clock::now() - start;
+    if (std::chrono::duration_cast<std::chrono::microseconds>(waited) >= patience) {
+      return get() >= value;
+    }
     if (waited < std::chrono::microseconds(20)) continue;
     if (waited < std::chrono::microseconds(200)) {
       std::this_thread::yield();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <utility>
 
@@ -50,11 +51,15 @@ class StepCounter {
   }
   void advance() { value_.fetch_add(1, std::memory_order_acq_rel); }
   void wait_for(int value) const {
-    if (get() < value) wait_slow(value);
+    if (get() < value) wait_slow(value, std::chrono::microseconds::max());
+  }
+  // As wait_for, but gives up after `patience`; true if the count reached `value`.
+  bool wait_for(int value, std::chrono::microseconds patience) const {
+    return get() >= value || wait_slow(value, patience);
   }
 
  private:
-  void wait_slow(int value) const;
+  bool wait_slow(int value, std::chrono::microseconds patience) const;
   alignas(64) std::atomic<int> value_{0};
   char pad_[64 - sizeof(std::atomic<int>)] = {};  // one counter per cache line
 };

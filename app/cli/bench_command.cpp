@@ -35,6 +35,7 @@ struct BenchArgs {
   int threads = 0;
   double min_seconds = 2.0;
   bool forward_only = false;
+  int block_steps = 0;  // 0: the engine's default (Batch1Settings::block_steps)
 };
 
 double seconds_since(Clock::time_point t0) {
@@ -173,8 +174,10 @@ void run_bench(const BenchArgs& a) {
   // path, then the general path it replaced (the reference), then the GEMV limit. Per CPU
   // second too: on a loaded machine wall time measures the neighbours as much as the code.
   const int GH = model.cell().gate_count() * H;
+  Batch1Settings defaults;
+  if (a.block_steps > 0) defaults.block_steps = a.block_steps;
   for (const bool batch1 : {true, false}) {
-    Batch1Settings settings;
+    Batch1Settings settings = defaults;
     settings.enabled = batch1;
     model.set_batch1_settings(settings);
     const int chunk = 256;
@@ -194,7 +197,7 @@ void run_bench(const BenchArgs& a) {
     std::printf("%s_chars_per_sec=%.0f\n", name, chunk / s);
     std::printf("%s_chars_per_cpu_sec=%.0f\n", name, chunk * static_cast<double>(calls) / cpu);
   }
-  model.set_batch1_settings(Batch1Settings{});
+  model.set_batch1_settings(defaults);
   const int rec_cols = static_cast<int>(model.layout().block(1).cols);
   double gemv_per_cpu_sec = 0.0;
   const double gemv_limit =
@@ -213,15 +216,20 @@ void run_bench(const BenchArgs& a) {
     o.seed = 3;
     const int64_t n = 2000;
     int64_t produced = 0;
+    int calls = 0;
+    const double cpu0 = process_cpu_seconds();
     const double s = time_per_call(
         [&] {
           sampler.generate("", n, o, [&](std::string_view) {
             ++produced;
             return true;
           });
+          ++calls;
         },
         1, a.min_seconds / 2);
+    const double cpu = process_cpu_seconds() - cpu0;
     std::printf("sample_chars_per_sec=%.0f\n", static_cast<double>(n) / s);
+    std::printf("sample_chars_per_cpu_sec=%.0f\n", static_cast<double>(n) * calls / cpu);
   }
   std::printf("peak_rss_mb=%.1f\n", peak_rss_mb());
 }
@@ -243,6 +251,9 @@ void add_bench_command(CLI::App& app) {
   sub->add_option("--min-seconds", a->min_seconds, "Time each measurement at least this long")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", a->threads, "Threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--block-steps", a->block_steps,
+                  "Steps per batch-1 pipeline block (0: the engine's default)")
+      ->check(CLI::NonNegativeNumber);
   sub->add_flag("--forward-only", a->forward_only,
                 "Skip the training step and sgemm rates: batch-1 forward, GEMV limit, sampling");
   sub->callback([a] { run_bench(*a); });

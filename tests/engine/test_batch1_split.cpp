@@ -1,0 +1,229 @@
+// The batch-1 forward's two-thread forms against the one-thread general path, bit for bit: the
+// one-step split by neurons (the sampler's path: every cell variant, 1-3 layers, float and
+// double, sizes at and above the split's 16-neuron grain), the sampler's text for a seed on 1
+// and 2 threads, the layer pipeline at 3 layers on 2 threads without forcing, chunks shorter
+// than a block, and the pool's and StepCounter's waits that the split step leans on.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "model.h"
+#include "sampler.h"
+#include "threads.h"
+
+namespace cellscope {
+namespace {
+
+struct Variant {
+  CellType cell;
+  bool gru_reset_after;
+  bool rnn_relu;
+  const char* name;
+};
+
+const Variant kVariants[] = {
+    {CellType::kLstm, false, false, "lstm"},
+    {CellType::kGru, false, false, "gru"},
+    {CellType::kGru, true, false, "gru-reset-after"},
+    {CellType::kRnn, false, false, "rnn-tanh"},
+    {CellType::kRnn, false, true, "rnn-relu"},
+};
+
+ModelConfig config_of(const Variant& v, int vocab, int hidden, int layers) {
+  ModelConfig cfg;
+  cfg.cell = v.cell;
+  cfg.gru_reset_after = v.gru_reset_after;
+  cfg.rnn_relu = v.rnn_relu;
+  cfg.vocab_size = vocab;
+  cfg.hidden_size = hidden;
+  cfg.num_layers = layers;
+  return cfg;
+}
+
+template <typename S>
+double max_diff(const Mat<S>& a, const Mat<S>& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return 1e30;
+  if (a.size() == 0) return 0.0;
+  return static_cast<double>((a - b).cwiseAbs().maxCoeff());
+}
+
+// `fast` on the batch-1 path (settings as given, `threads`), `ref` on the general path (one
+// thread), the same chunks; the largest difference in any cache, logits, state or loss.
+template <typename S>
+double compare_chunks(Model<S>& fast, Model<S>& ref, const std::vector<int>& chunks, int threads,
+                      uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const int V = fast.vocab_size();
+  ModelState<S> sf = fast.zero_state(1), sr = ref.zero_state(1);
+  double worst = 0.0;
+  for (const int T : chunks) {
+    std::vector<int32_t> in(static_cast<std::size_t>(T)), tg(in.size());
+    for (auto& v : in) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(V));
+    for (auto& v : tg) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(V));
+    const ChunkSpec spec{T, 1, 0, T};
+    set_thread_count(1);
+    const S loss_ref = ref.forward(in.data(), tg.data(), spec, sr, false, nullptr);
+    set_thread_count(threads);
+    const S loss_fast = fast.forward(in.data(), tg.data(), spec, sf, false, nullptr);
+    worst = std::max(worst, std::abs(static_cast<double>(loss_fast - loss_ref)));
+    worst = std::max(worst, max_diff(fast.logits(), ref.logits()));
+    for (int l = 0; l < fast.num_layers(); ++l) {
+      const auto& a = fast.layer_cache(l);
+      const auto& b = ref.layer_cache(l);
+      worst = std::max({worst, max_diff(a.gates, b.gates), max_diff(a.h, b.h), max_diff(a.c, b.c),
+                        max_diff(a.aux, b.aux)});
+      const std::size_t ul = static_cast<std::size_t>(l);
+      worst = std::max({worst, max_diff(sf.h[ul], sr.h[ul]), max_diff(sf.c[ul], sr.c[ul])});
+    }
+  }
+  set_thread_count(1);
+  return worst;
+}
+
+template <typename S>
+void make_pair(uint64_t seed, bool force, int block_steps, Model<S>& fast, Model<S>& ref) {
+  fast.init_params(seed);
+  for (auto& v : fast.params().values()) v *= S(3);  // saturate some gates, not all
+  ref.params().values() = fast.params().values();
+  Batch1Settings on;
+  on.force_wavefront = force;
+  on.block_steps = block_steps;
+  fast.set_batch1_settings(on);
+  Batch1Settings off;
+  off.enabled = false;
+  ref.set_batch1_settings(off);
+}
+
+TEST(Batch1Split, OneStepSplitByNeuronsEqualsGeneralPathForEveryCell) {
+  // 32 and 48 neurons: halves of 16 and 16 + 32 (an uneven split); 1-3 layers; single steps
+  // as the sampler feeds them, between longer chunks that take the other paths.
+  const std::vector<int> chunks = {1, 1, 1, 9, 1, 1, 40, 1};
+  for (const Variant& v : kVariants) {
+    for (int layers : {1, 2, 3}) {
+      for (int hidden : {32, 48}) {
+        Model<float> fast(config_of(v, 13, hidden, layers)), ref(config_of(v, 13, hidden, layers));
+        make_pair(11u + static_cast<uint64_t>(hidden), true, 8, fast, ref);
+        EXPECT_EQ(compare_chunks(fast, ref, chunks, 2, 3), 0.0)
+            << v.name << " layers " << layers << " H " << hidden;
+      }
+    }
+  }
+}
+
+TEST(Batch1Split, OneStepSplitInDoubleAndAtTheBundledShapeWithoutForcing) {
+  for (const Variant& v : kVariants) {
+    Model<double> fast(config_of(v, 7, 64, 2)), ref(config_of(v, 7, 64, 2));
+    make_pair(12, true, 16, fast, ref);
+    EXPECT_EQ(compare_chunks(fast, ref, {1, 1, 5, 1}, 2, 4), 0.0) << v.name;
+  }
+  // 2 x 256 LSTM, 101 characters: 3 MB of weights per step, so the split runs by default.
+  const Variant lstm = kVariants[0];
+  Model<float> fast(config_of(lstm, 101, 256, 2)), ref(config_of(lstm, 101, 256, 2));
+  make_pair(13, false, 64, fast, ref);
+  EXPECT_EQ(compare_chunks(fast, ref, std::vector<int>(40, 1), 2, 5), 0.0);
+}
+
+TEST(Batch1Split, SamplerWritesTheSameTextOnOneAndTwoThreadsAndOnTheGeneralPath) {
+  ModelConfig cfg = config_of(kVariants[0], 40, 256, 2);
+  Model<float> model(cfg);
+  model.init_params(21);
+  for (auto& v : model.params().values()) v *= 4.0f;  // a peaky distribution: a varied text
+  std::vector<char32_t> cps;
+  for (int i = 0; i < cfg.vocab_size - 1; ++i) cps.push_back(static_cast<char32_t>('A' + i));
+  cps.push_back(U'\n');
+  const Vocabulary vocab(cps);
+  SampleOptions o;
+  o.seed = 99;
+  o.temperature = 0.8;
+  auto sample = [&](int threads, bool batch1) {
+    Batch1Settings settings;
+    settings.enabled = batch1;
+    model.set_batch1_settings(settings);
+    set_thread_count(threads);
+    Sampler sampler(model, vocab);
+    const std::string text = sampler.generate("ABC", 400, o);
+    set_thread_count(1);
+    return text;
+  };
+  const std::string one = sample(1, true);
+  EXPECT_EQ(one.size(), 400u);
+  EXPECT_EQ(sample(2, true), one);
+  EXPECT_EQ(sample(1, false), one);
+  o.seed = 100;
+  EXPECT_NE(sample(2, true), one);  // the comparison can fail
+}
+
+TEST(Batch1Split, PipelineOfThreeLayersOnTwoThreadsEqualsGeneralPath) {
+  // Not forced: 3 x 64 LSTM over 256-step chunks is past the pipeline's threshold. Blocks of
+  // 64 and of 8 (many hand-offs); chunks shorter than a block and ending inside one.
+  for (int block : {64, 8}) {
+    const Variant lstm = kVariants[0];
+    Model<float> fast(config_of(lstm, 30, 64, 3)), ref(config_of(lstm, 30, 64, 3));
+    make_pair(14, false, block, fast, ref);
+    EXPECT_EQ(compare_chunks(fast, ref, {256, 256, 100, 7, 256}, 2, 6), 0.0) << "block " << block;
+  }
+  for (const Variant& v : kVariants) {  // every cell, forced, tiny blocks and chunks
+    Model<float> fast(config_of(v, 9, 24, 3)), ref(config_of(v, 9, 24, 3));
+    make_pair(15, true, 8, fast, ref);
+    EXPECT_EQ(compare_chunks(fast, ref, {17, 8, 9, 2, 33}, 2, 7), 0.0) << v.name;
+  }
+}
+
+TEST(Batch1Split, ManySplitStepsAllFinish) {
+  // Steps of a tiny model dispatched back to back, with pauses longer than the pool's spin now
+  // and then (the worker asleep): a lost wake-up would hang here (ctest's timeout).
+  Model<float> model(config_of(kVariants[1], 5, 32, 3));  // reset-before GRU: 2 hand-offs a layer
+  model.init_params(3);
+  Batch1Settings on;
+  on.force_wavefront = true;
+  model.set_batch1_settings(on);
+  set_thread_count(2);
+  ModelState<float> state = model.zero_state(1);
+  const int32_t in = 2;
+  for (int i = 0; i < 4000; ++i) {
+    model.forward(&in, nullptr, ChunkSpec{1, 1, 0, 1}, state, false, nullptr);
+    if (i % 500 == 0) std::this_thread::sleep_for(std::chrono::microseconds(300));
+  }
+  set_thread_count(1);
+  EXPECT_TRUE(state.h[2].allFinite());
+}
+
+TEST(Batch1Split, PoolRunsJobsBackToBackAndAfterItsWorkersSlept) {
+  set_thread_count(2);
+  std::atomic<int> ran{0};
+  std::vector<int> seen(2, 0);
+  auto job = [&](int t) {
+    seen[static_cast<std::size_t>(t)]++;
+    ran++;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    run_tasks(2, TaskRef(job));
+    if (i % 300 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  set_thread_count(1);
+  EXPECT_EQ(ran.load(), 6000);
+  EXPECT_EQ(seen[0], 3000);
+  EXPECT_EQ(seen[1], 3000);
+}
+
+TEST(Batch1Split, StepCounterWaitWithPatienceGivesUpOrSeesThePublish) {
+  StepCounter counter;
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(counter.wait_for(1, std::chrono::microseconds(2000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::microseconds(2000));
+  std::thread publisher([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    counter.publish(1);
+  });
+  EXPECT_TRUE(counter.wait_for(1, std::chrono::microseconds(5'000'000)));
+  publisher.join();
+  EXPECT_TRUE(counter.wait_for(1, std::chrono::microseconds(0)));
+}
+
+}  // namespace
+}  // namespace cellscope
