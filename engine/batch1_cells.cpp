@@ -174,8 +174,7 @@ void step_neurons(const ModelConfig& config, const ConstMatMap<S>& Wh, int t, La
 }  // namespace
 
 template <typename S>
-void batch1_step(const ModelConfig& config, const ConstMatMap<S>& Wh, int t,
-                 LayerCache<S>& cache) {
+void batch1_step(const ModelConfig& config, const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
   step_neurons(config, Wh, t, cache, 0, config.hidden_size, nullptr);
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "batch1_cells.h"
+#include "batch1_choice.h"
 #include "gemm.h"
 #include "model.h"
 #include "threads.h"
@@ -44,6 +45,8 @@ struct Batch1Scratch {
   StepCounter progress;                 // blocks finished, all stages: wakes idle threads
   // The split step: hand-offs passed by each thread.
   StepCounter passed[2];
+  // One thread or two, for single steps and for chunks (unless Batch1Settings forces two).
+  Batch1Choice step_choice, chunk_choice;
   explicit Batch1Scratch(int stage_count)
       : claimed(static_cast<std::size_t>(stage_count)),
         done(static_cast<std::size_t>(stage_count)) {}
@@ -80,9 +83,9 @@ std::vector<Batch1Stage> plan_stages(const ModelConfig& c, int gate_rows, int re
       // AVX-512), so every row meets the same micro-kernel as in the unsplit product.
       const double per_row = kProjectionCost * c.hidden_size;
       const int first = owner(l - 1), second = 1 - first;
-      const double share = std::clamp(
-          (per_row * gate_rows + load[second] - load[first]) / (2.0 * per_row), 0.0,
-          static_cast<double>(gate_rows));
+      const double share =
+          std::clamp((per_row * gate_rows + load[second] - load[first]) / (2.0 * per_row), 0.0,
+                     static_cast<double>(gate_rows));
       const int split = std::min(gate_rows, static_cast<int>(share / 48.0 + 0.5) * 48);
       if (split > 0) stages.push_back({Batch1Stage::kProjection, l, 0, split, 2 * l - 1, first});
       if (split < gate_rows) {
@@ -94,8 +97,8 @@ std::vector<Batch1Stage> plan_stages(const ModelConfig& c, int gate_rows, int re
     }
     stages.push_back({Batch1Stage::kRecurrence, l, 0, gate_rows, 2 * l, owner(l)});
   }
-  stages.push_back({Batch1Stage::kOutput, L - 1, 0, c.vocab_size, 2 * L - 1,
-                    load[1] < load[0] ? 1 : 0});
+  stages.push_back(
+      {Batch1Stage::kOutput, L - 1, 0, c.vocab_size, 2 * L - 1, load[1] < load[0] ? 1 : 0});
   return stages;
 }
 
@@ -144,6 +147,14 @@ void Model<S>::forward_batch1(int T) {
   };
   if (!batch1_) batch1_ = std::make_shared<Batch1Scratch>(0);
   const bool two_threads = thread_count() >= kThreads && tasks_run_concurrently(kThreads);
+  const bool force = batch1_settings_.force_wavefront;
+  auto one_thread = [&] {
+    for (int l = 0; l < L; ++l) {
+      project_batch1(l, 0, T, 0, GH);
+      run_steps(l, 0, T);
+    }
+    output(0, T);  // the logits in one product, on this thread: as the general path
+  };
 
   // One step on two threads, split by neurons: [0, half) on thread 0, [half, H) on thread 1.
   // Parts are multiples of 16 neurons, so every GEMV row and nonlinearity tile is computed as
@@ -151,8 +162,9 @@ void Model<S>::forward_batch1(int T) {
   // GEMV too, split the same way.
   const double step_bytes =
       sizeof(S) * (static_cast<double>(L) * GH * rec_cols + (L - 1.0) * GH * H + double(V) * H);
-  if (T == 1 && two_threads && H % 16 == 0 && H >= 32 &&
-      (batch1_settings_.force_wavefront || step_bytes >= kMinSplitStepBytes)) {
+  const bool split = T == 1 && two_threads && H % 16 == 0 && H >= 32 &&
+                     (force || step_bytes >= kMinSplitStepBytes);
+  auto split_step = [&] {
     Batch1Scratch& sync = *batch1_;
     sync.passed[0].reset();
     sync.passed[1].reset();
@@ -177,8 +189,7 @@ void Model<S>::forward_batch1(int T) {
       if (thread == 0) output(0, 1);
     };
     run_tasks(kThreads, TaskRef(task));
-    return;
-  }
+  };
 
   // Blocks of a multiple of 8 steps (a multiple of GEBP's column panel): each column meets the
   // same kernel as in the whole-chunk product of the one-thread path. A last block of one step
@@ -187,117 +198,136 @@ void Model<S>::forward_batch1(int T) {
   int K = (T + block - 1) / block;
   if (K >= 2 && T % block == 1) --K;
   const double macs = static_cast<double>(T) * L * GH * rec_cols;
-  const bool wavefront = L >= 2 && K >= 2 && two_threads &&
-                         (batch1_settings_.force_wavefront || macs >= kMinWavefrontMacs);
-  if (!wavefront) {
-    for (int l = 0; l < L; ++l) {
-      project_batch1(l, 0, T, 0, GH);
-      run_steps(l, 0, T);
-    }
-    output(0, T);  // the logits in one product, on this thread: as the general path
-    return;
-  }
-
-  if (batch1_->L != L || batch1_->T != T || batch1_->block != block) {
-    auto stages = plan_stages(config_, GH, rec_cols);
-    batch1_ = std::make_shared<Batch1Scratch>(static_cast<int>(stages.size()));
-    batch1_->needs.resize(stages.size());
-    for (std::size_t si = 0; si < stages.size(); ++si) {
-      const Batch1Stage& s = stages[si];
-      for (std::size_t sj = 0; sj < si; ++sj) {
-        const Batch1Stage& d = stages[sj];
-        const bool needed =
-            s.kind == Batch1Stage::kRecurrence
-                ? (d.kind == Batch1Stage::kProjection && d.layer == s.layer)
-                : (d.kind == Batch1Stage::kRecurrence &&
-                   d.layer == (s.kind == Batch1Stage::kOutput ? s.layer : s.layer - 1));
-        if (needed) batch1_->needs[si].push_back(static_cast<int>(sj));
-      }
-    }
-    batch1_->stages = std::move(stages);
-    batch1_->L = L;
-    batch1_->T = T;
-    batch1_->block = block;
-  }
-  Batch1Scratch& plan = *batch1_;
-  for (auto& c : plan.claimed) c.reset();
-  for (auto& d : plan.done) d.reset();
-  plan.progress.reset();
-  const int n_stages = static_cast<int>(plan.stages.size());
-  const int total = n_stages * K;
-  auto run_item = [&](const Batch1Stage& s, int k) {
-    const int t0 = k * block, t1 = k == K - 1 ? T : t0 + block;
-    switch (s.kind) {
-      case Batch1Stage::kRecurrence:
-        if (s.layer == 0) project_batch1(0, t0, t1, 0, GH);
-        run_steps(s.layer, t0, t1);
-        break;
-      case Batch1Stage::kProjection:
-        project_batch1(s.layer, t0, t1, s.r0, s.nr);
-        break;
-      case Batch1Stage::kOutput:
-        output(t0, t1);
-        break;
-    }
-  };
-  // Picks this thread's next block: its own ready block of lowest wave (at equal waves the later
-  // stage, which unblocks the other thread), else the other thread's projection or output, else
-  // the other's recurrence once it has waited kStealAfter. Blocks of a stage run in order; a
-  // block is ready when what it reads is done. Any thread may run any block: the same kernel on
-  // the same operands, so the split never changes a result.
-  using Clock = std::chrono::steady_clock;
-  auto thread_work = [&](int thread) {
-    int noticed_stage = -1, noticed_k = -1;  // a foreign recurrence block seen ready, and when
-    Clock::time_point noticed_at{};
-    while (true) {
-      const int seen = plan.progress.get();  // read once: waiting for seen + 1 must be able to end
-      if (seen >= total) break;
-      int best = -1, best_key = 0, best_k = 0, best_class = 3;
-      for (int si = 0; si < n_stages; ++si) {
-        const std::size_t us = static_cast<std::size_t>(si);
-        const int k = plan.claimed[us].get();
-        if (k >= K || plan.done[us].get() < k) continue;  // finished, or block k-1 running
-        bool ready = true;
-        for (int sj : plan.needs[us]) {
-          ready = ready && plan.done[static_cast<std::size_t>(sj)].get() > k;
-        }
-        if (!ready) continue;
-        const Batch1Stage& s = plan.stages[us];
-        const int cls = s.thread == thread ? 0 : (s.kind == Batch1Stage::kRecurrence ? 2 : 1);
-        const int key = k + s.offset;
-        if (cls < best_class || (cls == best_class && key <= best_key)) {
-          best = si;
-          best_key = key;
-          best_k = k;
-          best_class = cls;
+  const bool pipeline =
+      !split && L >= 2 && K >= 2 && two_threads && (force || macs >= kMinWavefrontMacs);
+  // The layer pipeline over K blocks (see the top of this file).
+  auto run_pipeline = [&] {
+    if (batch1_->L != L || batch1_->T != T || batch1_->block != block) {
+      auto stages = plan_stages(config_, GH, rec_cols);
+      auto fresh = std::make_shared<Batch1Scratch>(static_cast<int>(stages.size()));
+      fresh->step_choice = batch1_->step_choice;
+      fresh->chunk_choice = batch1_->chunk_choice;
+      fresh->needs.resize(stages.size());
+      for (std::size_t si = 0; si < stages.size(); ++si) {
+        const Batch1Stage& s = stages[si];
+        for (std::size_t sj = 0; sj < si; ++sj) {
+          const Batch1Stage& d = stages[sj];
+          const bool needed =
+              s.kind == Batch1Stage::kRecurrence
+                  ? (d.kind == Batch1Stage::kProjection && d.layer == s.layer)
+                  : (d.kind == Batch1Stage::kRecurrence &&
+                     d.layer == (s.kind == Batch1Stage::kOutput ? s.layer : s.layer - 1));
+          if (needed) fresh->needs[si].push_back(static_cast<int>(sj));
         }
       }
-      if (best >= 0 && best_class == 2) {  // only the other thread's recurrence is ready
-        const auto now = Clock::now();
-        if (best != noticed_stage || best_k != noticed_k) {
-          noticed_stage = best;
-          noticed_k = best_k;
-          noticed_at = now;
+      fresh->stages = std::move(stages);
+      fresh->L = L;
+      fresh->T = T;
+      fresh->block = block;
+      batch1_ = std::move(fresh);
+    }
+    Batch1Scratch& plan = *batch1_;
+    for (auto& c : plan.claimed) c.reset();
+    for (auto& d : plan.done) d.reset();
+    plan.progress.reset();
+    const int n_stages = static_cast<int>(plan.stages.size());
+    const int total = n_stages * K;
+    auto run_item = [&](const Batch1Stage& s, int k) {
+      const int t0 = k * block, t1 = k == K - 1 ? T : t0 + block;
+      switch (s.kind) {
+        case Batch1Stage::kRecurrence:
+          if (s.layer == 0) project_batch1(0, t0, t1, 0, GH);
+          run_steps(s.layer, t0, t1);
+          break;
+        case Batch1Stage::kProjection:
+          project_batch1(s.layer, t0, t1, s.r0, s.nr);
+          break;
+        case Batch1Stage::kOutput:
+          output(t0, t1);
+          break;
+      }
+    };
+    // Picks this thread's next block: its own ready block of lowest wave (at equal waves the later
+    // stage, which unblocks the other thread), else the other thread's projection or output, else
+    // the other's recurrence once it has waited kStealAfter. Blocks of a stage run in order; a
+    // block is ready when what it reads is done. Any thread may run any block: the same kernel on
+    // the same operands, so the split never changes a result.
+    using Clock = std::chrono::steady_clock;
+    auto thread_work = [&](int thread) {
+      int noticed_stage = -1, noticed_k = -1;  // a foreign recurrence block seen ready, and when
+      Clock::time_point noticed_at{};
+      while (true) {
+        const int seen =
+            plan.progress.get();  // read once: waiting for seen + 1 must be able to end
+        if (seen >= total) break;
+        int best = -1, best_key = 0, best_k = 0, best_class = 3;
+        for (int si = 0; si < n_stages; ++si) {
+          const std::size_t us = static_cast<std::size_t>(si);
+          const int k = plan.claimed[us].get();
+          if (k >= K || plan.done[us].get() < k) continue;  // finished, or block k-1 running
+          bool ready = true;
+          for (int sj : plan.needs[us]) {
+            ready = ready && plan.done[static_cast<std::size_t>(sj)].get() > k;
+          }
+          if (!ready) continue;
+          const Batch1Stage& s = plan.stages[us];
+          const int cls = s.thread == thread ? 0 : (s.kind == Batch1Stage::kRecurrence ? 2 : 1);
+          const int key = k + s.offset;
+          if (cls < best_class || (cls == best_class && key <= best_key)) {
+            best = si;
+            best_key = key;
+            best_k = k;
+            best_class = cls;
+          }
         }
-        const auto waited = now - noticed_at;
-        if (waited < kStealAfter) {
-          plan.progress.wait_for(seen + 1, kStealAfter -
-              std::chrono::duration_cast<std::chrono::microseconds>(waited));
+        if (best >= 0 && best_class == 2) {  // only the other thread's recurrence is ready
+          const auto now = Clock::now();
+          if (best != noticed_stage || best_k != noticed_k) {
+            noticed_stage = best;
+            noticed_k = best_k;
+            noticed_at = now;
+          }
+          const auto waited = now - noticed_at;
+          if (waited < kStealAfter) {
+            plan.progress.wait_for(
+                seen + 1,
+                kStealAfter - std::chrono::duration_cast<std::chrono::microseconds>(waited));
+            continue;
+          }
+        }
+        if (best < 0) {
+          plan.progress.wait_for(seen + 1);
           continue;
         }
+        const std::size_t ub = static_cast<std::size_t>(best);
+        if (!plan.claimed[ub].try_claim(best_k)) continue;  // the other thread took it
+        run_item(plan.stages[ub], best_k);
+        plan.done[ub].publish(best_k + 1);
+        plan.progress.advance();
       }
-      if (best < 0) {
-        plan.progress.wait_for(seen + 1);
-        continue;
-      }
-      const std::size_t ub = static_cast<std::size_t>(best);
-      if (!plan.claimed[ub].try_claim(best_k)) continue;  // the other thread took it
-      run_item(plan.stages[ub], best_k);
-      plan.done[ub].publish(best_k + 1);
-      plan.progress.advance();
-    }
+    };
+    run_tasks(kThreads, TaskRef(thread_work));
   };
-  run_tasks(kThreads, TaskRef(thread_work));
+  if (!split && !pipeline) {
+    one_thread();
+    return;
+  }
+  auto choice = [&]() -> Batch1Choice& {  // re-read: the pipeline may renew batch1_
+    return split ? batch1_->step_choice : batch1_->chunk_choice;
+  };
+  const int way = force ? 1 : choice().next();
+  const auto start = std::chrono::steady_clock::now();
+  if (way == 0) {
+    one_thread();
+  } else if (split) {
+    split_step();
+  } else {
+    run_pipeline();
+  }
+  if (!force) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    choice().record(way, took.count() / T);
+  }
 }
 
 template void Model<float>::forward_batch1(int);

@@ -9,9 +9,9 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>

@@ -1,7 +1,8 @@
 // `cellscope-cli bench`: speed and memory of the engine on synthetic data (no corpus needed),
 // printed as key=value lines for scripts (bench/compare_pytorch.py reads them). Every figure
-// is measured in this run: the training step, batch-1 forward (the batch-1 path and the general
-// path it replaced), streamed sampling, the machine's own sgemm rate for the dominant product
+// is measured in this run: the training step, batch-1 forward (the batch-1 path as the app runs
+// it, always on two threads, and the general path it replaced), streamed sampling (the same two
+// ways), wall clock and per CPU second, the machine's own sgemm rate for the dominant product
 // shape, and the matrix-vector limit of batch 1 (gemv_chars_per_sec_limit), for comparison.
 #include <sys/resource.h>
 #include <time.h>
@@ -176,9 +177,15 @@ void run_bench(const BenchArgs& a) {
   const int GH = model.cell().gate_count() * H;
   Batch1Settings defaults;
   if (a.block_steps > 0) defaults.block_steps = a.block_steps;
-  for (const bool batch1 : {true, false}) {
+  // forward: the batch-1 path as the app runs it (on 2 threads it picks one or two threads by
+  // the time each took lately); forward_two_threads: always both threads (the pipeline, or the
+  // split step); forward_reference: the general path.
+  enum Way { kDefault, kTwoThreads, kReference };
+  for (const Way way : {kDefault, kTwoThreads, kReference}) {
+    if (way == kTwoThreads && threads < 2) continue;
     Batch1Settings settings = defaults;
-    settings.enabled = batch1;
+    settings.enabled = way != kReference;
+    settings.force_wavefront = way == kTwoThreads;
     model.set_batch1_settings(settings);
     const int chunk = 256;
     ModelState<float> s1 = model.zero_state(1);
@@ -193,7 +200,9 @@ void run_bench(const BenchArgs& a) {
         },
         5, a.min_seconds / 2);
     const double cpu = process_cpu_seconds() - cpu0;
-    const char* name = batch1 ? "forward" : "forward_reference";
+    const char* name = way == kDefault      ? "forward"
+                       : way == kTwoThreads ? "forward_two_threads"
+                                            : "forward_reference";
     std::printf("%s_chars_per_sec=%.0f\n", name, chunk / s);
     std::printf("%s_chars_per_cpu_sec=%.0f\n", name, chunk * static_cast<double>(calls) / cpu);
   }
@@ -205,8 +214,14 @@ void run_bench(const BenchArgs& a) {
   std::printf("gemv_shape=%dx%d\ngemv_chars_per_sec_limit=%.0f\n", GH, rec_cols, gemv_limit);
   std::printf("gemv_chars_per_cpu_sec_limit=%.0f\n", gemv_per_cpu_sec);
 
-  // Streamed sampling at temperature 0.9: one character at a time through the Sampler.
-  {
+  // Streamed sampling at temperature 0.9: one character at a time through the Sampler; as the
+  // app runs it, then (2 threads) always on both threads.
+  for (const Way way : {kDefault, kTwoThreads}) {
+    if (way == kTwoThreads && threads < 2) continue;
+    Batch1Settings settings = defaults;
+    settings.force_wavefront = way == kTwoThreads;
+    model.set_batch1_settings(settings);
+    const char* name = way == kDefault ? "sample" : "sample_two_threads";
     std::vector<char32_t> cps;
     for (int i = 0; i < a.vocab; ++i) cps.push_back(static_cast<char32_t>(32 + i));
     const Vocabulary vocab(cps);
@@ -228,8 +243,8 @@ void run_bench(const BenchArgs& a) {
         },
         1, a.min_seconds / 2);
     const double cpu = process_cpu_seconds() - cpu0;
-    std::printf("sample_chars_per_sec=%.0f\n", static_cast<double>(n) / s);
-    std::printf("sample_chars_per_cpu_sec=%.0f\n", static_cast<double>(n) * calls / cpu);
+    std::printf("%s_chars_per_sec=%.0f\n", name, static_cast<double>(n) / s);
+    std::printf("%s_chars_per_cpu_sec=%.0f\n", name, static_cast<double>(n) * calls / cpu);
   }
   std::printf("peak_rss_mb=%.1f\n", peak_rss_mb());
 }

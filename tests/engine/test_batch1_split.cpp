@@ -2,7 +2,8 @@
 // one-step split by neurons (the sampler's path: every cell variant, 1-3 layers, float and
 // double, sizes at and above the split's 16-neuron grain), the sampler's text for a seed on 1
 // and 2 threads, the layer pipeline at 3 layers on 2 threads without forcing, chunks shorter
-// than a block, and the pool's and StepCounter's waits that the split step leans on.
+// than a block, the pool's and StepCounter's waits that the split step leans on, and the
+// choice between one and two threads by time.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "batch1_choice.h"
 #include "model.h"
 #include "sampler.h"
 #include "threads.h"
@@ -223,6 +225,36 @@ TEST(Batch1Split, StepCounterWaitWithPatienceGivesUpOrSeesThePublish) {
   EXPECT_TRUE(counter.wait_for(1, std::chrono::microseconds(5'000'000)));
   publisher.join();
   EXPECT_TRUE(counter.wait_for(1, std::chrono::microseconds(0)));
+}
+
+TEST(Batch1Split, ChoiceTriesBothWaysKeepsTheFasterAndFollowsAChangeOfLoad) {
+  Batch1Choice choice;
+  ASSERT_EQ(choice.next(), 1);  // two threads first
+  choice.record(1, 2e-6);
+  ASSERT_EQ(choice.next(), 0);
+  choice.record(0, 1e-6);
+  // One thread is faster (a loaded machine): it runs, two threads are retried now and then.
+  const int calls = 20 * Batch1Choice::kRetryEvery;
+  int two = 0;
+  for (int i = 0; i < calls; ++i) {
+    const int way = choice.next();
+    two += way;
+    choice.record(way, way == 1 ? 2e-6 : 1e-6);
+  }
+  EXPECT_EQ(two, 20);
+  // The load goes: two threads now take half the time. Within a few retries they are chosen.
+  for (int i = 0; i < 8 * Batch1Choice::kRetryEvery; ++i) {
+    const int way = choice.next();
+    choice.record(way, way == 1 ? 0.5e-6 : 1e-6);
+  }
+  two = 0;
+  for (int i = 0; i < calls; ++i) {
+    const int way = choice.next();
+    two += way;
+    choice.record(way, way == 1 ? 0.5e-6 : 1e-6);
+  }
+  EXPECT_EQ(two, calls - 20);
+  EXPECT_LT(choice.seconds_per_step(1), choice.seconds_per_step(0));
 }
 
 }  // namespace
