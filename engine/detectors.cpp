@@ -319,13 +319,14 @@ const char* regex_detector_help() {
          "                      ^ and $ match at line ends)\n";
 }
 
-Signal detect(const std::string& spec, const std::u32string& text) {
+Signal detect(const std::string& spec, const std::u32string& text,
+              const DetectProgress& progress) {
   Signal s;
   s.name = spec;
   const std::string kRegex = "regex:";
   if (spec.compare(0, kRegex.size(), kRegex) == 0) {
     if (spec.size() == kRegex.size()) throw Error("empty regular expression in '" + spec + "'");
-    s.values = detectors::regex_matches(spec.substr(kRegex.size()), text);
+    s.values = detectors::regex_matches(spec.substr(kRegex.size()), text, progress);
     return s;
   }
   std::string known;

@@ -5,6 +5,7 @@
 // each with the one-line description the CLI's --help prints.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,8 +75,15 @@ struct Signal {
   std::vector<float> values;  // one per code point of the text
 };
 
+// Called with the fraction of the text searched so far; returning false stops the search.
+using DetectProgress = std::function<bool(double)>;
+
 // `spec`: a registry name or "regex:PATTERN". Throws Error for an unknown name (listing the
-// known ones) or an invalid pattern (with std::regex's reason).
-Signal detect(const std::string& spec, const std::u32string& text);
+// known ones), an invalid pattern (with RE2's reason), or a regex search that `progress` stopped.
+// Only a regex search can take long (one linear scan per match: a pattern like a[\s\S]*b|a,
+// whose every match scans on to the text's end, costs 15 s on 100,000 characters), so only it
+// reports progress (every 64 matches).
+Signal detect(const std::string& spec, const std::u32string& text,
+              const DetectProgress& progress = {});
 
 }  // namespace cellscope

@@ -188,7 +188,8 @@ std::string refusal(const std::string& pattern, const RE2& re) {
 
 }  // namespace
 
-Values regex_matches(const std::string& pattern, const Text& t) {
+Values regex_matches(const std::string& pattern, const Text& t,
+                     const std::function<bool(double)>& progress) {
   RE2::Options options;
   options.set_log_errors(false);
   // Leftmost-longest: an alternation takes its longest alternative (a|ab marks "ab"), so a mask
@@ -208,7 +209,13 @@ Values regex_matches(const std::string& pattern, const Text& t) {
     byte += utf8_length(static_cast<unsigned char>(bytes[byte]));
     ++cp;
   };
-  for (std::size_t from = 0; from < bytes.size();) {
+  for (std::size_t from = 0, searches = 0; from < bytes.size(); ++searches) {
+    // Each search is linear but may scan to the text's end: ask often enough that a stop
+    // lands within a fraction of a second even then.
+    if (progress && searches % 64 == 63 &&
+        !progress(static_cast<double>(from) / static_cast<double>(bytes.size()))) {
+      throw Error("the search for regular expression '" + pattern + "' was stopped");
+    }
     re2::StringPiece m;
     if (!re.Match(text, from, bytes.size(), RE2::UNANCHORED, &m, 1)) break;
     const auto b = static_cast<std::size_t>(m.data() - bytes.data());

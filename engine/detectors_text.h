@@ -4,6 +4,7 @@
 // small character classes here are shared with the C and LaTeX detectors.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,9 @@ Values double_quote(const Text& t);         // typographic: see detectors.h
 Values double_quote_toggle(const Text& t);  // every " toggles
 Values single_quote(const Text& t);
 Values url(const Text& t);
-// Throws Error for an invalid pattern.
-Values regex_matches(const std::string& pattern, const Text& t);
+// Throws Error for an invalid pattern, or when `progress` (fraction of the text searched; may
+// be empty) returns false.
+Values regex_matches(const std::string& pattern, const Text& t,
+                     const std::function<bool(double)>& progress);
 
 }  // namespace cellscope::detectors

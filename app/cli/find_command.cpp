@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "detectors.h"
+#include "error.h"
 #include "inspect_commands.h"
 #include "inspect_support.h"
 #include "neuron_search.h"
@@ -22,7 +23,21 @@ void run_find(const FindArgs& a) {
   const Inputs in = load_inputs(a.model, a.text, a.threads);
   const Quantity q = quantity_or_default(a.quantity, in.model->config().cell);
   require_quantity(in.model->config().cell, q);
-  const Signal signal = detect(a.detector, in.text);
+  Signal signal;
+  if (a.detector.rfind("regex:", 0) == 0) {
+    // The one detector that can take long (see detectors.h): a progress line, and Ctrl-C stops.
+    PassProgress searching("regex", static_cast<int64_t>(in.text.size()));
+    SigintGuard guard;
+    try {
+      signal = detect(a.detector, in.text, searching.fn());
+    } catch (const Error&) {
+      if (SigintGuard::stopped()) interrupted("no result");
+      throw;
+    }
+    searching.finish();
+  } else {
+    signal = detect(a.detector, in.text);
+  }
   const double threshold = auc_threshold(signal.values, signal.binary);
   int64_t positives = 0;
   for (float v : signal.values) positives += static_cast<double>(v) > threshold;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <vector>
 
 #include "detectors.h"
 #include "error.h"
@@ -164,6 +165,27 @@ TEST(Detectors, RegexIsLinearOnPatternsThatMakeBacktrackingExplode) {
   EXPECT_EQ(marks("regex:(a|a)*c", as), std::string(30000, '0'));
   EXPECT_EQ(marks("regex:(a+a+)+y", as + "x"), std::string(30001, '0'));
   EXPECT_EQ(marks("regex:(.*a){20}z", as), std::string(30000, '0'));
+  // What stays slow: every match scanning on to the text's end (one linear scan per match). Such
+  // a search reports progress and stops when asked.
+  const std::u32string many(20000, U'a');
+  std::vector<double> fractions;
+  EXPECT_EQ(detect("regex:a[\\s\\S]*b|a", many, [&](double f) {
+              fractions.push_back(f);
+              return true;
+            }).values,
+            std::vector<float>(20000, 1.0f));
+  ASSERT_GE(fractions.size(), 20000u / 64 - 1);
+  EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
+  EXPECT_GT(fractions.front(), 0.0);
+  EXPECT_LT(fractions.back(), 1.0);
+  int asked = 0;
+  try {
+    detect("regex:a[\\s\\S]*b|a", many, [&](double) { return ++asked < 3; });
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("was stopped"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(asked, 3);
   // Stacked quantifiers are a syntax error, as the standards say (libstdc++ accepted them).
   try {
     detect("regex:a****????", U"aaaaaaaaaaaaaaaaaaa");

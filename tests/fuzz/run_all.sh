@@ -20,7 +20,7 @@ max_len() {
     *) echo 1024 ;;
   esac
 }
-for target in ${TARGETS:-csm safetensors utf8_corpus detectors}; do
+for target in ${TARGETS:-csm safetensors utf8_corpus detectors cli_args}; do
   work="$build/work/$target" artifacts="$build/artifacts/$target/"
   mkdir -p "$work" "$artifacts"
   log="$build/fuzz_$target.log"
