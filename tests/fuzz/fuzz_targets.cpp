@@ -187,8 +187,8 @@ void detectors(const uint8_t* data, std::size_t size) {
 
 namespace {
 
-// Runs after a subcommand's options parsed, instead of the command: the value checks main()'s
-// commands would make before opening any file.
+// Runs after the options parsed, instead of the command: the value checks main()'s commands
+// would make before opening any file.
 void check_values(const CLI::App& sub) {
   const std::string name = sub.get_name();
   if (name == "match") cli::parse_char_range(sub.get_option("--range")->as<std::string>());
@@ -212,11 +212,17 @@ void parse_command_line(const std::string& bytes) {
   for (std::string& a : args) argv.push_back(a.data());
   CLI::App app{"fuzz", "cellscope-cli"};
   cli::add_all_commands(app);
-  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    sub->callback([sub] { check_values(*sub); });
-  }
+  // The commands' callbacks own the values their options write (replacing them would free
+  // those), so they stay; the app's parse-complete hook runs first and never lets them run.
+  struct ParsedWithoutRunning {};
+  app.parse_complete_callback([&app] {
+    for (const CLI::App* sub : app.get_subcommands()) check_values(*sub);
+    throw ParsedWithoutRunning{};
+  });
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
+    require(false, "a parse that ends without the parse-complete hook");
+  } catch (const ParsedWithoutRunning&) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return;  // --help, --version
     throw Error(std::string("command line: ") + e.what());
