@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "common/worker_thread.h"
 #include "training_plots.h"
 #include "watch_plot.h"
 
@@ -176,11 +177,8 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
   auto* layout = new QHBoxLayout(this);
   layout->addWidget(splitter);
 
-  thread_ = new QThread(this);
-  thread_->setObjectName(QStringLiteral("trainingThread"));
   worker_ = new TrainingWorker;
-  worker_->moveToThread(thread_);
-  connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  thread_ = startWorkerThread(this, worker_, QStringLiteral("trainingThread"));
   connect(worker_, &TrainingWorker::status, this, [this](const QString& s) { showStatus(s); });
   connect(worker_, &TrainingWorker::corpusLoaded, this, &TrainingPane::onCorpusLoaded);
   connect(worker_, &TrainingWorker::iterations, this, &TrainingPane::onIterations);
@@ -199,14 +197,12 @@ TrainingPane::TrainingPane(QWidget* parent) : QWidget(parent) {
     showStatus(tr("Paused at iteration %1").arg(iteration));
   });
   connect(worker_, &TrainingWorker::finished, this, &TrainingPane::onFinished);
-  thread_->start();
   setState(State::kIdle);
 }
 
 TrainingPane::~TrainingPane() {
-  worker_->stop();
-  thread_->quit();
-  thread_->wait();
+  worker_->stop();  // wakes a paused run too; it writes its checkpoint before the join returns
+  joinWorkerThread(thread_, worker_);
 }
 
 void TrainingPane::start() {
@@ -252,8 +248,10 @@ void TrainingPane::launch(TrainingRequest request) {
   progressBar_->setRange(0, 0);  // busy while the corpus loads
   worker_->prepare();
   setState(State::kRunning);
-  QMetaObject::invokeMethod(worker_, "train", Qt::QueuedConnection,
-                            Q_ARG(TrainingRequest, std::move(request)));
+  TrainingWorker* worker = worker_;
+  QMetaObject::invokeMethod(
+      worker_, [worker, request = std::move(request)] { worker->train(request); },
+      Qt::QueuedConnection);
 }
 
 void TrainingPane::pause() {

@@ -93,8 +93,8 @@ struct TrainingRun {
   }
   void start(const TrainingRequest& request) {
     worker->prepare();
-    QMetaObject::invokeMethod(worker, "train", Qt::QueuedConnection,
-                              Q_ARG(TrainingRequest, request));
+    TrainingWorker* w = worker;
+    QMetaObject::invokeMethod(w, [w, request] { w->train(request); }, Qt::QueuedConnection);
   }
   qint64 last() const { return delivered.empty() ? 0 : delivered.back(); }
   bool waitFinished() { return waitFor([&] { return finished.has_value(); }, 20000); }

@@ -1,0 +1,71 @@
+// Under ThreadSanitizer only (empty otherwise): tells TSan about the one synchronisation it cannot
+// see in ui_tests. Debian's Qt is not built with TSan, so a queued call's hand-over — posted by one
+// thread into the receiver's event queue under a QMutex inside libQt6Core, taken out by the
+// receiving thread's event loop — is invisible to it, and every value a worker receives or sends
+// would be reported as a race. Here: a release where our code hands a call to Qt (a signal, or
+// QMetaObject::invokeMethod with a functor; both reached through interposed libQt6Core entry
+// points) and an acquire before Qt delivers any event (QInternal's EventNotifyCallback). One
+// global sync object, so it is coarser than Qt's per-thread queues: it may hide a race that only
+// an unrelated thread's event orders. Copies Qt makes after the release (queued arguments, the
+// event itself) are Qt's own memory: TSan ignores what uninstrumented libraries do through its
+// interceptors (ignore_noninstrumented_modules=1, set below; TSAN_OPTIONS may add to it).
+#if defined(__SANITIZE_THREAD__)
+
+#include <dlfcn.h>
+#include <sanitizer/tsan_interface.h>
+
+#include <QMetaObject>
+#include <QObject>
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+char queuedCallHandoff;  // the sync object: only its address matters
+
+template <typename Fn>
+Fn realQtFunction(const char* mangled) {
+  void* symbol = dlvsym(RTLD_NEXT, mangled, "Qt_6");
+  if (symbol == nullptr) symbol = dlsym(RTLD_NEXT, mangled);
+  if (symbol == nullptr) {
+    std::fprintf(stderr, "tsan_qt_handoff: %s not found in libQt6Core\n", mangled);
+    std::abort();
+  }
+  return reinterpret_cast<Fn>(symbol);
+}
+
+bool acquireBeforeDelivery(void**) {
+  __tsan_acquire(&queuedCallHandoff);
+  return false;  // deliver the event as usual
+}
+
+[[maybe_unused]] const bool registered =
+    QInternal::registerCallback(QInternal::EventNotifyCallback, &acquireBeforeDelivery);
+
+}  // namespace
+
+extern "C" const char* __tsan_default_options() {
+  return "ignore_noninstrumented_modules=1";
+}
+
+// Every signal emitted by moc-generated code (ours, and Qt's own through preemption).
+void QMetaObject::activate(QObject* sender, const QMetaObject* meta, int localSignalIndex,
+                           void** argv) {
+  using Fn = void (*)(QObject*, const QMetaObject*, int, void**);
+  static const Fn real = realQtFunction<Fn>("_ZN11QMetaObject8activateEP7QObjectPKS_iPPv");
+  __tsan_release(&queuedCallHandoff);
+  real(sender, meta, localSignalIndex, argv);
+}
+
+// QMetaObject::invokeMethod(context, functor, type): the functor is built before this call.
+bool QMetaObject::invokeMethodImpl(QObject* object, QtPrivate::QSlotObjectBase* slot,
+                                   Qt::ConnectionType type, void* ret) {
+  using Fn = bool (*)(QObject*, QtPrivate::QSlotObjectBase*, Qt::ConnectionType, void*);
+  static const Fn real = realQtFunction<Fn>(
+      "_ZN11QMetaObject16invokeMethodImplEP7QObjectPN9QtPrivate15QSlotObjectBaseEN2Qt14"
+      "ConnectionTypeEPv");
+  __tsan_release(&queuedCallHandoff);
+  return real(object, slot, type, ret);
+}
+
+#endif  // __SANITIZE_THREAD__
