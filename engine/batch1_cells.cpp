@@ -3,15 +3,14 @@
 // as the cells' forward(). The nonlinearities run tile by tile (16 neurons, one AVX-512
 // register of floats): all gates of a tile, then its state and output, while they sit in
 // registers. Tiles use the same Eigen functions as the cells (sigmoid of cell.h, Eigen's tanh).
-// Why a part of the rows gives the same sums: Eigen's GEMV sums each row over blocks of columns
-// (how many depends on the column count and the matrix's stride, both unchanged by taking
-// rows) with a packet FMA per column, whichever packet width the row falls in; only the last
-// rows % 4 (float; % 2 for double) fall to a scalar loop without FMA. Parts whose rows are
-// multiples of 16 keep every row in packets, as the whole product of a multiple of 16 does.
+// A split step (batch1_finish_part) only runs the nonlinearities of some neurons on sums made
+// elsewhere; with the first neuron a multiple of 16 its tiles are those of the whole pass.
 #include "batch1_cells.h"
 
 #include <algorithm>
 #include <type_traits>
+
+#include "error.h"
 
 namespace cellscope {
 namespace {
@@ -53,10 +52,9 @@ void add_gate_rows(const ConstMatMap<S>& W, int H, int g0, int g1, int n0, int n
 }
 
 template <typename S>
-void lstm_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, int n1) {
-  const int H = static_cast<int>(Wh.cols());
+void lstm_step(const ConstMatMap<S>* Wh, int H, int t, LayerCache<S>& cache, int n0, int n1) {
   S* pre = cache.gates.col(t).data();  // (4H): i f o g
-  add_gate_rows(Wh, H, 0, 4, n0, n1, ConstCol<S>(cache.h.col(t).data(), H), pre);
+  if (Wh) add_gate_rows(*Wh, H, 0, 4, n0, n1, ConstCol<S>(cache.h.col(t).data(), H), pre);
   const S* c_prev = cache.c.col(t).data();
   S* c = cache.c.col(t + 1).data();
   S* tanh_c = cache.aux.col(t).data();
@@ -78,10 +76,10 @@ void lstm_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, in
 }
 
 template <typename S>
-void rnn_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, bool relu, int n0, int n1) {
-  const int H = static_cast<int>(Wh.cols());
+void rnn_step(const ConstMatMap<S>* Wh, int H, int t, LayerCache<S>& cache, bool relu, int n0,
+              int n1) {
   S* pre = cache.gates.col(t).data();  // (H)
-  add_gate_rows(Wh, H, 0, 1, n0, n1, ConstCol<S>(cache.h.col(t).data(), H), pre);
+  if (Wh) add_gate_rows(*Wh, H, 0, 1, n0, n1, ConstCol<S>(cache.h.col(t).data(), H), pre);
   S* h = cache.h.col(t + 1).data();
   for_tiles(n0, n1, [&](int j, int n, auto size) {
     constexpr int N = decltype(size)::value;
@@ -98,8 +96,7 @@ void rnn_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, bool relu, 
 
 // Reset-before: z, r = sigmoid(pre + U_zr h); n = tanh(pre + U_n (r∘h)): two dependent GEMVs.
 template <typename S>
-void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, int n1,
-              const TaskRef* all_reset_ready) {
+void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, int n1) {
   const int H = static_cast<int>(Wh.cols());
   S* pre = cache.gates.col(t).data();  // (3H): z r n
   const S* h_prev = cache.h.col(t).data();
@@ -114,7 +111,6 @@ void gru_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache, int n0, int
     r = sigmoid(r);
     Tile(rh + j, n) = r * ConstTile(h_prev + j, n);
   });
-  if (all_reset_ready) (*all_reset_ready)(0);
   add_gate_rows(Wh, H, 2, 3, n0, n1, ConstCol<S>(rh, H), pre);
   S* h = cache.h.col(t + 1).data();
   for_tiles(n0, n1, [&](int j, int n, auto size) {
@@ -157,40 +153,39 @@ void gru_reset_after_step(const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache,
   });
 }
 
-template <typename S>
-void step_neurons(const ModelConfig& config, const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache,
-                  int n0, int n1, const TaskRef* all_reset_ready) {
-  switch (config.cell) {
-    case CellType::kLstm:
-      return lstm_step(Wh, t, cache, n0, n1);
-    case CellType::kRnn:
-      return rnn_step(Wh, t, cache, config.rnn_relu, n0, n1);
-    case CellType::kGru:
-      return config.gru_reset_after ? gru_reset_after_step(Wh, t, cache, n0, n1)
-                                    : gru_step(Wh, t, cache, n0, n1, all_reset_ready);
-  }
-}
-
 }  // namespace
 
 template <typename S>
 void batch1_step(const ModelConfig& config, const ConstMatMap<S>& Wh, int t, LayerCache<S>& cache) {
-  step_neurons(config, Wh, t, cache, 0, config.hidden_size, nullptr);
+  const int H = config.hidden_size;
+  switch (config.cell) {
+    case CellType::kLstm:
+      return lstm_step(&Wh, H, t, cache, 0, H);
+    case CellType::kRnn:
+      return rnn_step(&Wh, H, t, cache, config.rnn_relu, 0, H);
+    case CellType::kGru:
+      return config.gru_reset_after ? gru_reset_after_step(Wh, t, cache, 0, H)
+                                    : gru_step(Wh, t, cache, 0, H);
+  }
 }
 
 template <typename S>
-void batch1_step_part(const ModelConfig& config, const ConstMatMap<S>& Wh, int t,
-                      LayerCache<S>& cache, int n0, int n1, const TaskRef& all_reset_ready) {
-  step_neurons(config, Wh, t, cache, n0, n1, &all_reset_ready);
+void batch1_finish_part(const ModelConfig& config, int t, LayerCache<S>& cache, int n0, int n1) {
+  const int H = config.hidden_size;
+  if (config.cell == CellType::kLstm) {
+    lstm_step<S>(nullptr, H, t, cache, n0, n1);
+  } else if (config.cell == CellType::kRnn) {
+    rnn_step<S>(nullptr, H, t, cache, config.rnn_relu, n0, n1);
+  } else {
+    throw Error("batch1_finish_part: a GRU step has two dependent products");
+  }
 }
 
 template void batch1_step<float>(const ModelConfig&, const ConstMatMap<float>&, int,
                                  LayerCache<float>&);
 template void batch1_step<double>(const ModelConfig&, const ConstMatMap<double>&, int,
                                   LayerCache<double>&);
-template void batch1_step_part<float>(const ModelConfig&, const ConstMatMap<float>&, int,
-                                      LayerCache<float>&, int, int, const TaskRef&);
-template void batch1_step_part<double>(const ModelConfig&, const ConstMatMap<double>&, int,
-                                       LayerCache<double>&, int, int, const TaskRef&);
+template void batch1_finish_part<float>(const ModelConfig&, int, LayerCache<float>&, int, int);
+template void batch1_finish_part<double>(const ModelConfig&, int, LayerCache<double>&, int, int);
 
 }  // namespace cellscope

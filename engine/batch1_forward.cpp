@@ -9,9 +9,9 @@
 //   other's projection or output blocks, and the other's recurrence only when that block has
 //   waited kStealAfter unclaimed (its owner was preempted): a recurrence on the wrong core reads
 //   its weights from L3 at every step. Hand-offs are StepCounters (spin, then sleep);
-// - two threads, one step (the sampler): every layer split by neurons, half per thread, one
-//   hand-off per layer, so each core reads half of every matrix from its own L2 (a 2x256 LSTM's
-//   3 MB do not fit one core's 2 MB L2).
+// - two threads, one step (the sampler; LSTM and RNN): every product split by columns, half
+//   per thread, so each core reads a contiguous half of every matrix from its own L2 (a 2x256
+//   LSTM's 3 MB do not fit one core's 2 MB L2); two hand-offs per layer.
 // Invariant: every value is computed by the same kernel on the same operands whatever the split,
 // so results do not depend on the thread count (tested in tests/engine/test_batch1*.cpp).
 #include <algorithm>
@@ -43,8 +43,10 @@ struct Batch1Scratch {
   std::vector<StepCounter> claimed;     // per stage: blocks taken by a thread
   std::vector<StepCounter> done;        // per stage: blocks finished (in order)
   StepCounter progress;                 // blocks finished, all stages: wakes idle threads
-  // The split step: hand-offs passed by each thread.
+  // The split step: hand-offs passed by each thread, and the products' partial sums.
   StepCounter passed[2];
+  Mat<float> partials_float;
+  Mat<double> partials_double;
   // One thread or two, for single steps and for chunks (unless Batch1Settings forces two).
   Batch1Choice step_choice, chunk_choice;
   explicit Batch1Scratch(int stage_count)
@@ -61,11 +63,30 @@ constexpr double kProjectionCost = 0.45;
 // Below this many recurrent multiply-adds per chunk a fork-join costs more than it saves.
 constexpr double kMinWavefrontMacs = 4.0e6;
 // A step is split over two threads when its weights exceed this (bytes): below, they stay in
-// one core's L2 and a hand-off per layer costs more than half the products save.
+// one core's L2 and the hand-offs cost more than half the products save.
 constexpr double kMinSplitStepBytes = 1.0 * (1 << 20);
 // A ready recurrence block of the other thread left unclaimed this long: its owner is not
 // running (preempted), so this thread takes it.
 constexpr std::chrono::microseconds kStealAfter(500);
+
+// How many columns Eigen's column-major GEMV sums a row over before adding the sum to the result
+// (Eigen/src/Core/products/GeneralMatrixVector.h, `block_cols`): all below 128 columns, else 16,
+// or 4 when one column of the matrix is 32,000 bytes or more.
+int gemv_block_cols(int cols, int rows, int scalar_bytes) {
+  if (cols < 128) return cols;
+  return static_cast<double>(rows) * scalar_bytes < 32000.0 ? 16 : 4;
+}
+
+template <typename S>
+Mat<S>& partials_of(Batch1Scratch& scratch);
+template <>
+Mat<float>& partials_of<float>(Batch1Scratch& scratch) {
+  return scratch.partials_float;
+}
+template <>
+Mat<double>& partials_of<double>(Batch1Scratch& scratch) {
+  return scratch.partials_double;
+}
 
 // Stages in wave order with their threads: recurrences of the first L/2 layers on thread 0,
 // the rest on thread 1; each projection in two row parts (the producer's thread first) sized
@@ -156,35 +177,65 @@ void Model<S>::forward_batch1(int T) {
     output(0, T);  // the logits in one product, on this thread: as the general path
   };
 
-  // One step on two threads, split by neurons: [0, half) on thread 0, [half, H) on thread 1.
-  // Parts are multiples of 16 neurons, so every GEMV row and nonlinearity tile is computed as
-  // in the whole step (batch1_cells.cpp), and the layer's input projection at one step is a
-  // GEMV too, split the same way.
+  // One step on two threads (LSTM, RNN): each thread multiplies its half of the columns of every
+  // matrix (a contiguous half, which stays in its core's L2), in Eigen's blocks of columns, into
+  // one partial sum per block; then each sums, for its half of the neurons, the partials of
+  // every block in Eigen's order and runs their nonlinearities. Eigen's GEMV adds a row's
+  // blocks to it one after another (y += c_0, y += c_1, ...), so the sums are those of the whole
+  // product, bit for bit. Two hand-offs per layer.
   const double step_bytes =
       sizeof(S) * (static_cast<double>(L) * GH * rec_cols + (L - 1.0) * GH * H + double(V) * H);
-  const bool split = T == 1 && two_threads && H % 16 == 0 && H >= 32 &&
+  const bool split = T == 1 && two_threads && H >= 128 &&
+                     (config_.cell == CellType::kLstm || config_.cell == CellType::kRnn) &&
                      (force || step_bytes >= kMinSplitStepBytes);
   auto split_step = [&] {
     Batch1Scratch& sync = *batch1_;
     sync.passed[0].reset();
     sync.passed[1].reset();
+    const int bc = gemv_block_cols(H, GH, sizeof(S)), nb = (H + bc - 1) / bc;
+    Mat<S>& partial = partials_of<S>(sync);  // (GH × 2nb): Wx blocks, then Wh blocks
+    if (partial.rows() != GH || partial.cols() != 2 * nb) partial.resize(GH, 2 * nb);
     const int half = (H / 2 + 15) / 16 * 16;
     auto task = [&](int thread) {
+      const int k0 = thread == 0 ? 0 : nb / 2, k1 = thread == 0 ? nb / 2 : nb;
       const int n0 = thread == 0 ? 0 : half, n1 = thread == 0 ? half : H, n = n1 - n0;
       StepCounter& mine = sync.passed[thread];
       const StepCounter& other = sync.passed[1 - thread];
       int passed = 0;
-      auto hand_off = [&](int) {  // both threads' parts so far are written
+      auto hand_off = [&] {  // both threads' work so far is written
         mine.publish(++passed);
         other.wait_for(passed);
       };
-      const TaskRef all_ready(hand_off);
       for (int l = 0; l < L; ++l) {
         const std::size_t ul = static_cast<std::size_t>(l);
-        for (int g = 0; g < G; ++g) project_batch1(l, 0, 1, g * H + n0, n);
-        batch1_step_part<S>(config_, recurrent(l), 0, caches_[ul], n0, n1, all_ready);
-        ups_[ul].col(0).segment(n0, n) = caches_[ul].h.col(1).segment(n0, n);
-        hand_off(0);
+        const auto& lb = blocks_[ul];
+        auto& cache = caches_[ul];
+        const ConstMatMap<S> Wx(param(lb.Wx).data(), param(lb.Wx).rows(), param(lb.Wx).cols());
+        const ConstMatMap<S> Wh = recurrent(l);
+        const auto bias = param(lb.b).col(0);
+        for (int k = k0; k < k1; ++k) {
+          const int j = k * bc, w = std::min(bc, H - j);
+          if (l > 0) {
+            partial.col(k).noalias() = Wx.middleCols(j, w) * ups_[ul - 1].col(0).segment(j, w);
+          }
+          partial.col(nb + k).noalias() = Wh.middleCols(j, w) * cache.h.col(0).segment(j, w);
+        }
+        hand_off();
+        for (int g = 0; g < G; ++g) {
+          const int r = g * H + n0;
+          auto y = cache.gates.col(0).segment(r, n);
+          if (l == 0) {  // the one-hot input's column, as project_batch1
+            y = Wx.col(inputs_[0]).segment(r, n) + bias.segment(r, n);
+          } else {  // gemm(): zero, the product's blocks, then the bias
+            y.setZero();
+            for (int k = 0; k < nb; ++k) y += partial.col(k).segment(r, n);
+            y += bias.segment(r, n);
+          }
+          for (int k = 0; k < nb; ++k) y += partial.col(nb + k).segment(r, n);
+        }
+        batch1_finish_part<S>(config_, 0, cache, n0, n1);
+        ups_[ul].col(0).segment(n0, n) = cache.h.col(1).segment(n0, n);
+        hand_off();
       }
       if (thread == 0) output(0, 1);
     };

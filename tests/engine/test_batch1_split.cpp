@@ -1,6 +1,6 @@
 // The batch-1 forward's two-thread forms against the one-thread general path, bit for bit: the
-// one-step split by neurons (the sampler's path: every cell variant, 1-3 layers, float and
-// double, sizes at and above the split's 16-neuron grain), the sampler's text for a seed on 1
+// one-step split by columns (the sampler's path: LSTM and RNN from 128 units, an uneven split,
+// 1-3 layers, float and double; GRUs take one thread), the sampler's text for a seed on 1
 // and 2 threads, the layer pipeline at 3 layers on 2 threads without forcing, chunks shorter
 // than a block, the pool's and StepCounter's waits that the split step leans on, and the
 // choice between one and two threads by time.
@@ -101,13 +101,14 @@ void make_pair(uint64_t seed, bool force, int block_steps, Model<S>& fast, Model
   ref.set_batch1_settings(off);
 }
 
-TEST(Batch1Split, OneStepSplitByNeuronsEqualsGeneralPathForEveryCell) {
-  // 32 and 48 neurons: halves of 16 and 16 + 32 (an uneven split); 1-3 layers; single steps
+TEST(Batch1Split, OneStepSplitByColumnsEqualsGeneralPathForEveryCell) {
+  // 128 units: 8 blocks of 16 columns, 4 per thread, neurons 64 + 64; 136: 9 blocks (the last of
+  // 8 columns), 4 + 5, neurons 80 + 56 (a part ending in a short tile). 1-3 layers; single steps
   // as the sampler feeds them, between longer chunks that take the other paths.
   const std::vector<int> chunks = {1, 1, 1, 9, 1, 1, 40, 1};
   for (const Variant& v : kVariants) {
     for (int layers : {1, 2, 3}) {
-      for (int hidden : {32, 48}) {
+      for (int hidden : {128, 136}) {
         Model<float> fast(config_of(v, 13, hidden, layers)), ref(config_of(v, 13, hidden, layers));
         make_pair(11u + static_cast<uint64_t>(hidden), true, 8, fast, ref);
         EXPECT_EQ(compare_chunks(fast, ref, chunks, 2, 3), 0.0)
@@ -119,7 +120,7 @@ TEST(Batch1Split, OneStepSplitByNeuronsEqualsGeneralPathForEveryCell) {
 
 TEST(Batch1Split, OneStepSplitInDoubleAndAtTheBundledShapeWithoutForcing) {
   for (const Variant& v : kVariants) {
-    Model<double> fast(config_of(v, 7, 64, 2)), ref(config_of(v, 7, 64, 2));
+    Model<double> fast(config_of(v, 7, 128, 2)), ref(config_of(v, 7, 128, 2));
     make_pair(12, true, 16, fast, ref);
     EXPECT_EQ(compare_chunks(fast, ref, {1, 1, 5, 1}, 2, 4), 0.0) << v.name;
   }
@@ -179,7 +180,7 @@ TEST(Batch1Split, PipelineOfThreeLayersOnTwoThreadsEqualsGeneralPath) {
 TEST(Batch1Split, ManySplitStepsAllFinish) {
   // Steps of a tiny model dispatched back to back, with pauses longer than the pool's spin now
   // and then (the worker asleep): a lost wake-up would hang here (ctest's timeout).
-  Model<float> model(config_of(kVariants[1], 5, 32, 3));  // reset-before GRU: 2 hand-offs a layer
+  Model<float> model(config_of(kVariants[3], 5, 128, 3));  // RNN: 6 hand-offs a step
   model.init_params(3);
   Batch1Settings on;
   on.force_wavefront = true;
