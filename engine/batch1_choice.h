@@ -2,25 +2,34 @@
 // or two), by the wall time per step each way took lately. Both ways give bit-identical
 // results (batch1_forward.cpp), so the choice is only about speed: on an idle machine two
 // threads win, on a loaded one (the other core busy, or the process held to its fair share) one
-// thread often does. Invariant: a way is retried every kRetryEvery calls while it loses, so a
-// change of load is noticed within a few dozen calls.
+// thread often does. Invariant: the losing way is retried once every kRetryEvery × (how many
+// times slower it was, at most kMaxSlower) calls, so retries cost about 1/kRetryEvery of the
+// time however slow the loser, and a change of load is noticed within a few hundred calls.
 #pragma once
+
+#include <algorithm>
+#include <cmath>
 
 namespace cellscope {
 
 class Batch1Choice {
  public:
   static constexpr int kRetryEvery = 24;
+  static constexpr double kMaxSlower = 8.0;
   static constexpr double kWeight = 0.25;  // of the newest time in the running average
 
   // The way to run the next call: 0 (one thread) or 1 (two threads). Two threads until both
-  // ways have a time, then the faster, and the slower once every kRetryEvery calls.
+  // ways have a time, then the faster, and now and then the slower (see above).
   int next() {
-    ++calls_;
     if (seconds_[1] < 0.0) return 1;
     if (seconds_[0] < 0.0) return 0;
     const int faster = seconds_[1] <= seconds_[0] ? 1 : 0;
-    return calls_ % kRetryEvery == 0 ? 1 - faster : faster;
+    const double slower_by = std::clamp(seconds_[1 - faster] / seconds_[faster], 1.0, kMaxSlower);
+    if (++since_retry_ >= static_cast<long>(std::ceil(kRetryEvery * slower_by))) {
+      since_retry_ = 0;
+      return 1 - faster;
+    }
+    return faster;
   }
 
   // Records that a call run `way` took `seconds_per_step` (wall clock).
@@ -33,7 +42,7 @@ class Batch1Choice {
 
  private:
   double seconds_[2] = {-1.0, -1.0};
-  long calls_ = 0;
+  long since_retry_ = 0;  // calls since the losing way last ran
 };
 
 }  // namespace cellscope

@@ -234,8 +234,9 @@ TEST(Batch1Split, ChoiceTriesBothWaysKeepsTheFasterAndFollowsAChangeOfLoad) {
   choice.record(1, 2e-6);
   ASSERT_EQ(choice.next(), 0);
   choice.record(0, 1e-6);
-  // One thread is faster (a loaded machine): it runs, two threads are retried now and then.
-  const int calls = 20 * Batch1Choice::kRetryEvery;
+  // One thread is twice as fast (a loaded machine): it runs; two threads are retried once
+  // every 2 × kRetryEvery calls.
+  const int calls = 40 * Batch1Choice::kRetryEvery;
   int two = 0;
   for (int i = 0; i < calls; ++i) {
     const int way = choice.next();
@@ -243,6 +244,13 @@ TEST(Batch1Split, ChoiceTriesBothWaysKeepsTheFasterAndFollowsAChangeOfLoad) {
     choice.record(way, way == 1 ? 2e-6 : 1e-6);
   }
   EXPECT_EQ(two, 20);
+  // Two threads 100 times slower: retried 8 times less often, not 100.
+  Batch1Choice slow;
+  slow.record(1, 1e-4);
+  slow.record(0, 1e-6);
+  two = 0;
+  for (int i = 0; i < calls; ++i) two += slow.next();
+  EXPECT_EQ(two, calls / (8 * Batch1Choice::kRetryEvery));
   // The load goes: two threads now take half the time. Within a few retries they are chosen.
   for (int i = 0; i < 8 * Batch1Choice::kRetryEvery; ++i) {
     const int way = choice.next();
