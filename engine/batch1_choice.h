@@ -4,7 +4,7 @@
 // threads win, on a loaded one (the other core busy, or the process held to its fair share) one
 // thread often does. Invariant: the losing way is retried once every kRetryEvery × (how many
 // times slower it was, at most kMaxSlower) calls, so retries cost about 1/kRetryEvery of the
-// time however slow the loser, and a change of load is noticed within a few hundred calls.
+// time however slow the loser, and a change of load is noticed within some hundreds of calls.
 #pragma once
 
 #include <algorithm>
@@ -15,8 +15,10 @@ namespace cellscope {
 class Batch1Choice {
  public:
   static constexpr int kRetryEvery = 24;
-  static constexpr double kMaxSlower = 8.0;
-  static constexpr double kWeight = 0.25;  // of the newest time in the running average
+  static constexpr double kMaxSlower = 64.0;
+  // The newest time's weight in the running average: low, to follow the mean of a loaded
+  // machine's heavy-tailed times (most calls quick, a preempted one 10-100x slower).
+  static constexpr double kWeight = 0.1;
 
   // The way to run the next call: 0 (one thread) or 1 (two threads). Two threads until both
   // ways have a time, then the faster, and now and then the slower (see above).
