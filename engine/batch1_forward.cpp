@@ -12,9 +12,12 @@
 // - two threads, one step (the sampler; LSTM and RNN): every product split by columns, half
 //   per thread, so each core reads a contiguous half of every matrix from its own L2 (a 2x256
 //   LSTM's 3 MB do not fit one core's 2 MB L2); two hand-offs per layer.
+// With two threads, one or two run each call as Batch1Choice finds faster lately (on a loaded
+// machine one thread often is); Batch1Settings::force_wavefront always takes two.
 // Invariant: every value is computed by the same kernel on the same operands whatever the split,
 // so results do not depend on the thread count (tested in tests/engine/test_batch1*.cpp).
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "batch1_cells.h"
