@@ -83,7 +83,10 @@ void AnalysisWorker::runJob(Kind kind, const AnalysisJob& job, Result* result, W
     result->cancelled = !wanted(kind, job);  // an unwanted job's pass has stopped early
     if (!result->cancelled) emit progress(job.jobId, 1.0);
   } catch (const std::exception& error) {
-    result->error = QString::fromUtf8(error.what());
+    // A job stopped because it is no longer wanted (a regex search throws when stopped) is
+    // cancelled, not failed.
+    result->cancelled = !wanted(kind, job);
+    if (!result->cancelled) result->error = QString::fromUtf8(error.what());
   }
 }
 
@@ -118,9 +121,15 @@ void AnalysisWorker::find(const FindRequest& request) {
   runJob(Kind::kFind, request, &result,
          [&](cellscope::Probe& probe, const cellscope::ProgressFn& progress) {
            cellscope::require_quantity(probe.model().config().cell, request.quantity);
-           const cellscope::Signal target = request.detector.empty()
-                                                ? spanTarget(request.spans, text_->chars.size())
-                                                : cellscope::detect(request.detector, text_->chars);
+           // A regex search can take long (detectors.h): the first tenth of the bar, and
+           // Cancel stops it.
+           const bool regex = request.detector.rfind("regex:", 0) == 0;
+           const double searchShare = regex ? 0.1 : 0.0;
+           const cellscope::Signal target =
+               request.detector.empty()
+                   ? spanTarget(request.spans, text_->chars.size())
+                   : cellscope::detect(request.detector, text_->chars,
+                                       [&](double f) { return progress(searchShare * f); });
            const double threshold = cellscope::auc_threshold(target.values, target.binary);
            result.positions = static_cast<qint64>(target.values.size());
            for (float v : target.values) result.positives += static_cast<double>(v) > threshold;
@@ -130,8 +139,9 @@ void AnalysisWorker::find(const FindRequest& request) {
                                                            : " covers the whole text") +
                                     ": nothing to correlate with");
            }
-           result.scores =
-               cellscope::find_neurons(probe, request.quantity, target.values, threshold, progress);
+           result.scores = cellscope::find_neurons(
+               probe, request.quantity, target.values, threshold,
+               [&](double f) { return progress(searchShare + (1.0 - searchShare) * f); });
            if (static_cast<int>(result.scores.size()) > request.top)
              result.scores.resize(static_cast<std::size_t>(request.top));
          });
