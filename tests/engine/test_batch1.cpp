@@ -11,83 +11,14 @@
 #include <thread>
 #include <vector>
 
+#include "batch1_test_support.h"
 #include "model.h"
 #include "threads.h"
 
 namespace cellscope {
 namespace {
 
-struct Variant {
-  CellType cell;
-  bool gru_reset_after;
-  bool rnn_relu;
-  const char* name;
-};
-
-const Variant kVariants[] = {
-    {CellType::kLstm, false, false, "lstm"},
-    {CellType::kGru, false, false, "gru"},
-    {CellType::kGru, true, false, "gru-reset-after"},
-    {CellType::kRnn, false, false, "rnn-tanh"},
-    {CellType::kRnn, false, true, "rnn-relu"},
-};
-
-template <typename S>
-double max_diff(const Mat<S>& a, const Mat<S>& b) {
-  if (a.rows() != b.rows() || a.cols() != b.cols()) return 1e30;
-  if (a.size() == 0) return 0.0;
-  return static_cast<double>((a - b).cwiseAbs().maxCoeff());
-}
-
-// Runs the same chunks through `fast` (batch-1 path, `threads`) and `ref` (general path, one
-// thread) and returns the largest difference in any cache, logits, state or loss.
-template <typename S>
-double compare_chunks(Model<S>& fast, Model<S>& ref, const std::vector<int>& chunks, int threads,
-                      bool with_targets, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  const int V = fast.vocab_size();
-  ModelState<S> sf = fast.zero_state(1), sr = ref.zero_state(1);
-  double worst = 0.0;
-  for (std::size_t ci = 0; ci < chunks.size(); ++ci) {
-    const int T = chunks[ci];
-    const int carry = ci % 2 == 1 && T > 2 ? T - 2 : T;  // also hand back a middle state
-    std::vector<int32_t> in(static_cast<std::size_t>(T)), tg(in.size());
-    for (auto& v : in) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(V));
-    for (auto& v : tg) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(V));
-    const ChunkSpec spec{T, 1, 0, carry};
-    const int32_t* targets = with_targets ? tg.data() : nullptr;
-    set_thread_count(1);
-    const S loss_ref = ref.forward(in.data(), targets, spec, sr, false, nullptr);
-    set_thread_count(threads);
-    const S loss_fast = fast.forward(in.data(), targets, spec, sf, false, nullptr);
-    worst = std::max(worst, std::abs(static_cast<double>(loss_fast - loss_ref)));
-    worst = std::max(worst, max_diff(fast.logits(), ref.logits()));
-    for (int l = 0; l < fast.num_layers(); ++l) {
-      const auto& a = fast.layer_cache(l);
-      const auto& b = ref.layer_cache(l);
-      worst = std::max({worst, max_diff(a.gates, b.gates), max_diff(a.h, b.h), max_diff(a.c, b.c),
-                        max_diff(a.aux, b.aux)});
-      const std::size_t ul = static_cast<std::size_t>(l);
-      worst = std::max({worst, max_diff(sf.h[ul], sr.h[ul]), max_diff(sf.c[ul], sr.c[ul])});
-    }
-  }
-  set_thread_count(1);
-  return worst;
-}
-
-template <typename S>
-void make_pair(uint64_t seed, int block_steps, Model<S>& fast, Model<S>& ref) {
-  fast.init_params(seed);
-  for (auto& v : fast.params().values()) v *= S(3);  // saturate some gates, not all
-  ref.params().values() = fast.params().values();
-  Batch1Settings on;
-  on.block_steps = block_steps;
-  on.force_wavefront = true;
-  fast.set_batch1_settings(on);
-  Batch1Settings off;
-  off.enabled = false;
-  ref.set_batch1_settings(off);
-}
+using namespace batch1_test;
 
 TEST(Batch1, EqualsGeneralPathForEveryCellLayerCountSizeAndThreadCount) {
   // Odd hidden sizes (not multiples of 8 or 16), a vocabulary that is not either, and chunks
@@ -105,7 +36,7 @@ TEST(Batch1, EqualsGeneralPathForEveryCellLayerCountSizeAndThreadCount) {
           cfg.hidden_size = hidden;
           cfg.num_layers = layers;
           Model<float> fast(cfg), ref(cfg);
-          make_pair(7u + static_cast<uint64_t>(hidden), 8, fast, ref);
+          make_pair(7u + static_cast<uint64_t>(hidden), true, 8, fast, ref);
           const double d = compare_chunks(fast, ref, chunks, threads, true, 3);
           EXPECT_EQ(d, 0.0) << v.name << " layers " << layers << " H " << hidden << " threads "
                             << threads;
@@ -125,7 +56,7 @@ TEST(Batch1, EqualsGeneralPathAtTheBundledModelsShapeInDoubleAndFloat) {
   cfg.num_layers = 2;
   {
     Model<float> fast(cfg), ref(cfg);
-    make_pair(5, 16, fast, ref);
+    make_pair(5, true, 16, fast, ref);
     Batch1Settings on;  // default settings, as the app runs
     fast.set_batch1_settings(on);
     EXPECT_EQ(compare_chunks(fast, ref, {256, 256, 100}, 2, false, 4), 0.0);
@@ -137,7 +68,7 @@ TEST(Batch1, EqualsGeneralPathAtTheBundledModelsShapeInDoubleAndFloat) {
     cfg.gru_reset_after = v.gru_reset_after;
     cfg.rnn_relu = v.rnn_relu;
     Model<double> fast(cfg), ref(cfg);
-    make_pair(6, 16, fast, ref);
+    make_pair(6, true, 16, fast, ref);
     EXPECT_EQ(compare_chunks(fast, ref, {48, 31}, 2, true, 5), 0.0) << v.name;
   }
 }
@@ -153,7 +84,7 @@ TEST(Batch1, BackwardAfterTheBatch1ForwardGivesTheSameGradients) {
     cfg.hidden_size = 21;
     cfg.num_layers = 2;
     Model<double> fast(cfg), ref(cfg);
-    make_pair(9, 4, fast, ref);
+    make_pair(9, true, 4, fast, ref);
     const int T = 23;
     std::vector<int32_t> in(T), tg(T);
     for (int t = 0; t < T; ++t) {

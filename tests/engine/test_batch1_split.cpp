@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "batch1_choice.h"
+#include "batch1_test_support.h"
 #include "model.h"
 #include "sampler.h"
 #include "threads.h"
@@ -21,85 +22,7 @@
 namespace cellscope {
 namespace {
 
-struct Variant {
-  CellType cell;
-  bool gru_reset_after;
-  bool rnn_relu;
-  const char* name;
-};
-
-const Variant kVariants[] = {
-    {CellType::kLstm, false, false, "lstm"},
-    {CellType::kGru, false, false, "gru"},
-    {CellType::kGru, true, false, "gru-reset-after"},
-    {CellType::kRnn, false, false, "rnn-tanh"},
-    {CellType::kRnn, false, true, "rnn-relu"},
-};
-
-ModelConfig config_of(const Variant& v, int vocab, int hidden, int layers) {
-  ModelConfig cfg;
-  cfg.cell = v.cell;
-  cfg.gru_reset_after = v.gru_reset_after;
-  cfg.rnn_relu = v.rnn_relu;
-  cfg.vocab_size = vocab;
-  cfg.hidden_size = hidden;
-  cfg.num_layers = layers;
-  return cfg;
-}
-
-template <typename S>
-double max_diff(const Mat<S>& a, const Mat<S>& b) {
-  if (a.rows() != b.rows() || a.cols() != b.cols()) return 1e30;
-  if (a.size() == 0) return 0.0;
-  return static_cast<double>((a - b).cwiseAbs().maxCoeff());
-}
-
-// `fast` on the batch-1 path (settings as given, `threads`), `ref` on the general path (one
-// thread), the same chunks; the largest difference in any cache, logits, state or loss.
-template <typename S>
-double compare_chunks(Model<S>& fast, Model<S>& ref, const std::vector<int>& chunks, int threads,
-                      uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  const int V = fast.vocab_size();
-  ModelState<S> sf = fast.zero_state(1), sr = ref.zero_state(1);
-  double worst = 0.0;
-  for (const int T : chunks) {
-    std::vector<int32_t> in(static_cast<std::size_t>(T)), tg(in.size());
-    for (auto& v : in) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(V));
-    for (auto& v : tg) v = static_cast<int32_t>(rng() % static_cast<uint64_t>(V));
-    const ChunkSpec spec{T, 1, 0, T};
-    set_thread_count(1);
-    const S loss_ref = ref.forward(in.data(), tg.data(), spec, sr, false, nullptr);
-    set_thread_count(threads);
-    const S loss_fast = fast.forward(in.data(), tg.data(), spec, sf, false, nullptr);
-    worst = std::max(worst, std::abs(static_cast<double>(loss_fast - loss_ref)));
-    worst = std::max(worst, max_diff(fast.logits(), ref.logits()));
-    for (int l = 0; l < fast.num_layers(); ++l) {
-      const auto& a = fast.layer_cache(l);
-      const auto& b = ref.layer_cache(l);
-      worst = std::max({worst, max_diff(a.gates, b.gates), max_diff(a.h, b.h), max_diff(a.c, b.c),
-                        max_diff(a.aux, b.aux)});
-      const std::size_t ul = static_cast<std::size_t>(l);
-      worst = std::max({worst, max_diff(sf.h[ul], sr.h[ul]), max_diff(sf.c[ul], sr.c[ul])});
-    }
-  }
-  set_thread_count(1);
-  return worst;
-}
-
-template <typename S>
-void make_pair(uint64_t seed, bool force, int block_steps, Model<S>& fast, Model<S>& ref) {
-  fast.init_params(seed);
-  for (auto& v : fast.params().values()) v *= S(3);  // saturate some gates, not all
-  ref.params().values() = fast.params().values();
-  Batch1Settings on;
-  on.force_wavefront = force;
-  on.block_steps = block_steps;
-  fast.set_batch1_settings(on);
-  Batch1Settings off;
-  off.enabled = false;
-  ref.set_batch1_settings(off);
-}
+using namespace batch1_test;
 
 TEST(Batch1Split, OneStepSplitByColumnsEqualsGeneralPathForEveryCell) {
   // 128 units: 8 blocks of 16 columns, 4 per thread, neurons 64 + 64; 136: 9 blocks (the last of
@@ -111,7 +34,7 @@ TEST(Batch1Split, OneStepSplitByColumnsEqualsGeneralPathForEveryCell) {
       for (int hidden : {128, 136}) {
         Model<float> fast(config_of(v, 13, hidden, layers)), ref(config_of(v, 13, hidden, layers));
         make_pair(11u + static_cast<uint64_t>(hidden), true, 8, fast, ref);
-        EXPECT_EQ(compare_chunks(fast, ref, chunks, 2, 3), 0.0)
+        EXPECT_EQ(compare_chunks(fast, ref, chunks, 2, true, 3), 0.0)
             << v.name << " layers " << layers << " H " << hidden;
       }
     }
@@ -122,13 +45,13 @@ TEST(Batch1Split, OneStepSplitInDoubleAndAtTheBundledShapeWithoutForcing) {
   for (const Variant& v : kVariants) {
     Model<double> fast(config_of(v, 7, 128, 2)), ref(config_of(v, 7, 128, 2));
     make_pair(12, true, 16, fast, ref);
-    EXPECT_EQ(compare_chunks(fast, ref, {1, 1, 5, 1}, 2, 4), 0.0) << v.name;
+    EXPECT_EQ(compare_chunks(fast, ref, {1, 1, 5, 1}, 2, true, 4), 0.0) << v.name;
   }
   // 2 x 256 LSTM, 101 characters: 3 MB of weights per step, so the split runs by default.
   const Variant lstm = kVariants[0];
   Model<float> fast(config_of(lstm, 101, 256, 2)), ref(config_of(lstm, 101, 256, 2));
   make_pair(13, false, 64, fast, ref);
-  EXPECT_EQ(compare_chunks(fast, ref, std::vector<int>(40, 1), 2, 5), 0.0);
+  EXPECT_EQ(compare_chunks(fast, ref, std::vector<int>(40, 1), 2, true, 5), 0.0);
 }
 
 TEST(Batch1Split, SamplerWritesTheSameTextOnOneAndTwoThreadsAndOnTheGeneralPath) {
@@ -168,12 +91,13 @@ TEST(Batch1Split, PipelineOfThreeLayersOnTwoThreadsEqualsGeneralPath) {
     const Variant lstm = kVariants[0];
     Model<float> fast(config_of(lstm, 30, 64, 3)), ref(config_of(lstm, 30, 64, 3));
     make_pair(14, false, block, fast, ref);
-    EXPECT_EQ(compare_chunks(fast, ref, {256, 256, 100, 7, 256}, 2, 6), 0.0) << "block " << block;
+    EXPECT_EQ(compare_chunks(fast, ref, {256, 256, 100, 7, 256}, 2, true, 6), 0.0)
+        << "block " << block;
   }
   for (const Variant& v : kVariants) {  // every cell, forced, tiny blocks and chunks
     Model<float> fast(config_of(v, 9, 24, 3)), ref(config_of(v, 9, 24, 3));
     make_pair(15, true, 8, fast, ref);
-    EXPECT_EQ(compare_chunks(fast, ref, {17, 8, 9, 2, 33}, 2, 7), 0.0) << v.name;
+    EXPECT_EQ(compare_chunks(fast, ref, {17, 8, 9, 2, 33}, 2, true, 7), 0.0) << v.name;
   }
 }
 
