@@ -18,9 +18,21 @@ namespace ui_test {
 
 constexpr int kWaitMs = 5000;
 
+// Sanitizer builds run 3-15x slower: the asan and tsan presets set CELLSCOPE_TEST_TIME_SCALE in
+// the environment (and the CMake cache variable of that name, which stretches ctest's timeout),
+// and every wait here is stretched by it.
+inline int timeScale() {
+  static const int scale = [] {
+    bool ok = false;
+    const int s = qEnvironmentVariableIntValue("CELLSCOPE_TEST_TIME_SCALE", &ok);
+    return ok && s > 1 ? s : 1;
+  }();
+  return scale;
+}
+
 template <typename Condition>
 bool waitFor(Condition condition, int timeoutMs = kWaitMs) {
-  return QTest::qWaitFor(condition, timeoutMs);
+  return QTest::qWaitFor(condition, timeoutMs * timeScale());
 }
 
 // Watches for the next modal QMessageBox (QMessageBox::critical runs its own event loop),

@@ -215,7 +215,8 @@ TEST(NeuronFinderTest, ABadRegexShowsAnError) {
 TEST(NeuronFinderTest, ANewerTextCancelsARunningJob) {
   Fixture f(cellscope::CellType::kLstm, 128, 400000);
   std::vector<FindResult> results;
-  QObject::connect(f.panel.worker(), &AnalysisWorker::found,
+  // &f.panel as context: the lambda runs on the GUI thread that reads `results` (TSan).
+  QObject::connect(f.panel.worker(), &AnalysisWorker::found, &f.panel,
                    [&](const FindResult& r) { results.push_back(r); });
   f.chooseTarget(QStringLiteral("double-quote"));
   QTest::mouseClick(f.child<QPushButton>("finderRunButton"), Qt::LeftButton);

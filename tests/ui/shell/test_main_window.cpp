@@ -99,7 +99,7 @@ TEST(MainWindowTest, OpensSavedModelAndRemembersIt) {
 
   // The command line's path is opened once the event loop runs.
   MainWindow fromCommandLine(path);
-  EXPECT_TRUE(QTest::qWaitFor([&] { return fromCommandLine.model() != nullptr; }, 5000));
+  EXPECT_TRUE(ui_test::waitFor([&] { return fromCommandLine.model() != nullptr; }));
   EXPECT_TRUE(fromCommandLine.overviewPane()->hasModel());
 }
 
