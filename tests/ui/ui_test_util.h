@@ -13,6 +13,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <cstdint>
+#include <initializer_list>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace ui_test {
 
@@ -69,6 +74,30 @@ inline QString writeFile(const QTemporaryDir& dir, const char* name, const QByte
   EXPECT_TRUE(file.open(QIODevice::WriteOnly));
   file.write(bytes);
   return path;
+}
+
+// A small English-like corpus (6,000 bytes of 14 words, a sentence every 11) as corpus.txt in
+// `dir`, for training tests.
+inline QString writeWordCorpus(const QTemporaryDir& dir) {
+  const char* words[] = {"the", "quick", "brown", "fox", "jumps", "over", "lazy",
+                         "dog", "and",   "a",     "cat", "sat",   "on",   "mat"};
+  QByteArray text;
+  for (int i = 0; text.size() < 6000; ++i) {
+    text += words[(i * 7 + i / 5) % 14];
+    text += (i % 11 == 10) ? ".\n" : " ";
+  }
+  return writeFile(dir, "corpus.txt", text);
+}
+
+// `length` characters of `pieces` in an order drawn from `seed`.
+inline std::u32string piecesText(std::initializer_list<const char32_t*> pieces,
+                                 std::size_t length, uint64_t seed) {
+  const std::vector<const char32_t*> all(pieces);
+  std::mt19937_64 rng(seed);
+  std::u32string text;
+  while (text.size() < length) text += all[rng() % all.size()];
+  text.resize(length);
+  return text;
 }
 
 }  // namespace ui_test

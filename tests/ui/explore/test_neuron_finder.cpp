@@ -41,14 +41,9 @@ using cellscope::Quantity;
 using ui_test::waitFor;
 
 std::u32string mixedText(std::size_t length, uint64_t seed) {
-  static const char32_t* const kPieces[] = {U"she said ", U"\"hi there\" ", U"(a [b] c) ",
-                                            U"{x}\n",     U"if (y) ",       U"z; ",
-                                            U"'q' ",      U"\"no\", ",      U"ab cd\n"};
-  std::mt19937_64 rng(seed);
-  std::u32string text;
-  while (text.size() < length) text += kPieces[rng() % (sizeof kPieces / sizeof kPieces[0])];
-  text.resize(length);
-  return text;
+  return ui_test::piecesText({U"she said ", U"\"hi there\" ", U"(a [b] c) ", U"{x}\n", U"if (y) ",
+                              U"z; ", U"'q' ", U"\"no\", ", U"ab cd\n"},
+                             length, seed);
 }
 
 std::shared_ptr<const cellscope::ModelFile> randomModel(const std::u32string& text,

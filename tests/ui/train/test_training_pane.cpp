@@ -34,24 +34,9 @@ namespace {
 using ui_test::kWaitMs;
 using ui_test::waitFor;
 
-QString writeCorpus(const QTemporaryDir& dir) {
-  const QString path = dir.filePath(QStringLiteral("corpus.txt"));
-  QFile file(path);
-  EXPECT_TRUE(file.open(QIODevice::WriteOnly));
-  const char* words[] = {"the", "quick", "brown", "fox", "jumps", "over", "lazy",
-                         "dog", "and",   "a",     "cat", "sat",   "on",   "mat"};
-  QByteArray text;
-  for (int i = 0; text.size() < 6000; ++i) {
-    text += words[(i * 7 + i / 5) % 14];
-    text += (i % 11 == 10) ? ".\n" : " ";
-  }
-  file.write(text);
-  return path;
-}
-
 TrainingSettings tinySettings(const QTemporaryDir& dir) {
   TrainingSettings s;
-  s.corpusPaths = {writeCorpus(dir)};
+  s.corpusPaths = {ui_test::writeWordCorpus(dir)};
   s.layers = 1;
   s.hiddenSize = 16;
   s.seqLength = 16;

@@ -29,22 +29,11 @@ namespace {
 
 using ui_test::waitFor;
 
-QString writeCorpus(const QTemporaryDir& dir) {
-  const char* words[] = {"the", "quick", "brown", "fox", "jumps", "over", "lazy",
-                         "dog", "and",   "a",     "cat", "sat",   "on",   "mat"};
-  QByteArray text;
-  for (int i = 0; text.size() < 6000; ++i) {
-    text += words[(i * 7 + i / 5) % 14];
-    text += (i % 11 == 10) ? ".\n" : " ";
-  }
-  return ui_test::writeFile(dir, "corpus.txt", text);
-}
-
 // A 1x16 LSTM, batch 4, seq 16 (~90 iterations an epoch), no validation, sample or checkpoint
 // during the run: only iteration events until it is stopped or reaches `maxIters`.
 TrainingRequest tinyRequest(const QTemporaryDir& dir, const char* output, int64_t maxIters = 0) {
   TrainingRequest request;
-  request.corpusPaths = {writeCorpus(dir).toStdString()};
+  request.corpusPaths = {ui_test::writeWordCorpus(dir).toStdString()};
   request.model.hidden_size = 16;
   request.model.num_layers = 1;
   request.train.seq_length = 16;
@@ -209,7 +198,7 @@ TEST(TrainingWorkerConcurrency, DestroyingAPausedPaneWakesTheWorkerAndKeepsThePa
   QTemporaryDir dir;
   ASSERT_TRUE(dir.isValid());
   TrainingSettings s;
-  s.corpusPaths = {writeCorpus(dir)};
+  s.corpusPaths = {ui_test::writeWordCorpus(dir)};
   s.layers = 1;
   s.hiddenSize = 16;
   s.seqLength = 16;
