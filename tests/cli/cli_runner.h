@@ -1,5 +1,6 @@
 // Runs the real cellscope-cli binary (CELLSCOPE_CLI_PATH) with arguments, capturing its exit
 // status, stdout and stderr; for the CLI tests. stderr goes through a file next to the outputs.
+// A sanitizer's report on the child's stderr fails the calling test, whatever the exit status.
 #pragma once
 
 #include <sys/wait.h>
@@ -9,6 +10,10 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include <gtest/gtest.h>
+
+#include "../common/sanitizer_report.h"
 
 namespace cellscope::testing_util {
 
@@ -30,6 +35,8 @@ inline CliRun run_cli(const std::string& args, const std::string& stderr_file) {
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   std::ifstream in(stderr_file);
   r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  const std::string report = sanitizer_report(r.err);
+  if (!report.empty()) ADD_FAILURE() << "cellscope-cli " << args << "\n" << report;
   return r;
 }
 

@@ -1,7 +1,7 @@
 // Helpers for the robustness tests: a unique temp folder per test, this process's peak memory
 // (VmHWM, resettable through /proc/self/clear_refs), and running a child process with its exit
 // status, stderr and peak memory (wait4's ru_maxrss) — so a test can prove a hostile input is
-// refused without allocating.
+// refused without allocating. A sanitizer's report on a child's stderr fails the calling test.
 #pragma once
 
 #include <fcntl.h>
@@ -14,6 +14,10 @@
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+
+#include "../common/sanitizer_report.h"
 
 namespace cellscope::robustness {
 
@@ -95,6 +99,8 @@ inline ChildRun run_child(const std::vector<std::string>& argv, const std::strin
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   r.max_rss_kb = usage.ru_maxrss;
   r.err = read_file(stderr_path);
+  const std::string report = testing_util::sanitizer_report(r.err);
+  if (!report.empty()) ADD_FAILURE() << argv[0] << " (" << argv.size() << " arguments)\n" << report;
   return r;
 }
 

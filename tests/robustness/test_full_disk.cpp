@@ -43,6 +43,8 @@ int run_limited(const std::vector<std::string>& argv, const std::string& log,
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
+  const std::string report = testing_util::sanitizer_report(read_file(log));
+  if (!report.empty()) ADD_FAILURE() << argv[1] << "\n" << report;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
