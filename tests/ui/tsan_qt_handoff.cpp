@@ -8,6 +8,10 @@
 //    through interposed libQt6Core entry points) and an acquire before Qt delivers any event
 //    (QInternal's EventNotifyCallback). One global sync object, so this is coarser than Qt's
 //    per-thread queues: it may hide a race that only an unrelated thread's event orders.
+//    Qt copies a queued signal's arguments inside QMetaObject::activate, after the release before
+//    it, so the release that covers the copies comes when activate returns. A thread about to
+//    deliver a queued call therefore first waits (at most a second) until no other thread is
+//    inside activate: the call it delivers was posted by one of them, which has then released.
 // 2. A thread's end — QThread::wait() returns once the thread's finish() has run, checked under
 //    QThread's own QMutex. Here: a release in the ending thread (a direct connection to its
 //    QThread::finished, made when it gets its first event) and an acquire on the QThread when an
@@ -23,15 +27,41 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QEvent>
 #include <QMetaObject>
 #include <QObject>
 #include <QThread>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 namespace {
 
 char queuedCallHandoff;  // the sync object: only its address matters
+
+// Calls to QMetaObject::activate under way in all threads, and in this one (nested emits).
+std::atomic<int> activatesUnderWay{0};
+thread_local int activatesUnderWayHere = 0;
+
+// Bounded so that a thread held inside a direct slot (the concurrency tests do this on purpose)
+// only slows delivery down; after a timeout a copy may be reported, and the note below says why.
+void waitUntilNoOtherThreadIsInsideActivate() {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(1);
+  while (activatesUnderWay.load(std::memory_order_acquire) > activatesUnderWayHere) {
+    if (Clock::now() > deadline) {
+      static std::atomic<bool> told{false};
+      if (!told.exchange(true))
+        std::fprintf(stderr,
+                     "tsan_qt_handoff: a thread stayed inside a signal for over a second; a copy "
+                     "Qt made of a queued signal's argument may be reported as a race\n");
+      return;
+    }
+    std::this_thread::yield();
+  }
+}
 
 template <typename Fn>
 Fn realQtFunction(const char* mangled) {
@@ -57,7 +87,10 @@ void releaseWhenThisThreadEnds() {
       Qt::DirectConnection);
 }
 
-bool acquireBeforeDelivery(void**) {
+bool acquireBeforeDelivery(void** receiverEventResult) {
+  const auto* event = static_cast<const QEvent*>(receiverEventResult[1]);
+  if (event != nullptr && event->type() == QEvent::MetaCall)
+    waitUntilNoOtherThreadIsInsideActivate();
   __tsan_acquire(&queuedCallHandoff);
   releaseWhenThisThreadEnds();
   return false;  // deliver the event as usual
@@ -77,9 +110,20 @@ void QMetaObject::activate(QObject* sender, const QMetaObject* meta, int localSi
                            void** argv) {
   using Fn = void (*)(QObject*, const QMetaObject*, int, void**);
   static const Fn real = realQtFunction<Fn>("_ZN11QMetaObject8activateEP7QObjectPKS_iPPv");
+  struct UnderWay {
+    UnderWay() {
+      activatesUnderWay.fetch_add(1, std::memory_order_relaxed);
+      ++activatesUnderWayHere;
+    }
+    ~UnderWay() {  // also when a slot throws
+      --activatesUnderWayHere;
+      __tsan_release(&queuedCallHandoff);  // the argument copies
+      activatesUnderWay.fetch_sub(1, std::memory_order_release);
+    }
+  };
   __tsan_release(&queuedCallHandoff);
+  const UnderWay underWay;
   real(sender, meta, localSignalIndex, argv);
-  __tsan_release(&queuedCallHandoff);  // the argument copies, unless the receiver was quicker
 }
 
 // QMetaObject::invokeMethod(context, functor, type): the functor is built before this call.
