@@ -1,6 +1,7 @@
 // cellscope: the desktop app's entry point. Usage: cellscope [--neuron L:N] [--quantity Q]
 // [model.csm [text]]. Sets the organisation/application names QSettings uses, parses the
 // command line (a bad value: a message on stderr and exit status 2) and shows the MainWindow.
+// The engine's pool gets every core, as cellscope-cli's default --threads 0 does.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QStringList>
@@ -8,6 +9,7 @@
 
 #include "shell/main_window.h"
 #include "shell/neuron_override.h"
+#include "threads.h"
 
 int main(int argc, char* argv[]) {
   QCoreApplication::setOrganizationName(QStringLiteral("CellScope"));
@@ -56,6 +58,10 @@ int main(int argc, char* argv[]) {
     std::fprintf(stderr, "cellscope: %s\n", qPrintable(error));
     return 2;
   }
+
+  // Training then runs as fast (and rounds the same) as `cellscope-cli train`; the batch-1 paths
+  // of the explorer and the generator choose one thread or two per call by time, same bits.
+  cellscope::set_thread_count(0);
 
   MainWindow window(positional.value(0), positional.value(1));
   window.setNeuronOverride(neuron);
