@@ -151,6 +151,7 @@ void TrainingWorker::prepare() {
 void TrainingWorker::setPaused(bool paused) {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
+    if (!paused && paused_.load()) ++resumes_;
     paused_.store(paused);
   }
   wake_.notify_all();
@@ -167,9 +168,18 @@ void TrainingWorker::stop() {
 void TrainingWorker::waitWhilePaused(Observer& observer) {
   if (!paused_.load() || cancel_.load()) return;
   observer.flush();
-  emit paused(observer.lastIteration());
   std::unique_lock<std::mutex> lock(mutex_);
-  wake_.wait(lock, [this] { return !paused_.load() || cancel_.load(); });
+  // A resume and the next pause can both land before this thread wakes: the GUI waits for a
+  // paused() after each pause (its "Pausing…"), so that pause is answered too.
+  while (paused_.load() && !cancel_.load()) {
+    const std::uint64_t resumesBefore = resumes_;
+    lock.unlock();
+    emit paused(observer.lastIteration());
+    lock.lock();
+    wake_.wait(lock, [&] {
+      return !paused_.load() || cancel_.load() || resumes_ != resumesBefore;
+    });
+  }
 }
 
 void TrainingWorker::train(const TrainingRequest& request) {

@@ -155,11 +155,13 @@ class TrainingWorker : public QObject {
  private:
   class Observer;
   friend class Observer;
-  // Called from the observer after each iteration: blocks while paused (no spinning).
+  // Called from the observer after each iteration: blocks while paused (no spinning), and
+  // answers every pause with paused(), also one that follows a resume while it slept.
   void waitWhilePaused(Observer& observer);
 
   std::atomic<bool> cancel_{false};
   std::atomic<bool> paused_{false};
+  std::uint64_t resumes_ = 0;  // guarded by mutex_
   std::mutex mutex_;
   std::condition_variable wake_;
 };

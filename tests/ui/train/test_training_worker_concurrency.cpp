@@ -192,6 +192,29 @@ TEST(TrainingWorkerConcurrency, PauseResumeRacesKeepEveryIterationAndStopEndsAtT
   EXPECT_EQ(cellscope::load_model_file(request.outputPath).progress.iteration, finalPause);
 }
 
+// A resume and a new pause, both before the paused worker wakes up: the second pause must be
+// answered with paused() as well, or the Train tab would say "Pausing…" for ever.
+TEST(TrainingWorkerConcurrency, APauseRightAfterAResumeIsAnsweredEvenIfTheWorkerNeverWoke) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  TrainingRun run;
+  run.start(tinyRequest(dir, "repaused.csm"));
+  ASSERT_TRUE(waitFor([&] { return run.last() >= 5; }));
+  std::size_t pauses = run.paused.size();
+  run.worker->setPaused(true);
+  ASSERT_TRUE(waitFor([&] { return run.paused.size() > pauses; }));
+  for (int cycle = 0; cycle < 20; ++cycle) {
+    pauses = run.paused.size();
+    run.worker->setPaused(false);  // no event processing between the two: microseconds apart
+    run.worker->setPaused(true);
+    ASSERT_TRUE(waitFor([&] { return run.paused.size() > pauses; }, 5000))
+        << "a pause after a resume was never answered, cycle " << cycle;
+    EXPECT_EQ(run.paused.back(), run.last()) << "cycle " << cycle;
+  }
+  EXPECT_TRUE(run.worker->isPaused());
+  EXPECT_EQ(run.pausedOutOfOrder, 0);
+}
+
 // Closing the Train tab while a run is paused: the destructor must wake the worker blocked on its
 // condition variable, which then writes the paused iteration and ends.
 TEST(TrainingWorkerConcurrency, DestroyingAPausedPaneWakesTheWorkerAndKeepsThePausedIteration) {
