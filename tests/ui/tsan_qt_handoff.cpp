@@ -1,5 +1,5 @@
 // Under ThreadSanitizer only (empty otherwise): tells TSan about the synchronisation inside Qt
-// that it cannot see in ui_tests. Debian's Qt is not built with TSan, so two hand-overs are
+// that it cannot see in ui_tests. Debian's Qt is not built with TSan, so three hand-overs are
 // invisible to it, and every value a worker receives, sends or leaves behind would be reported as
 // a race:
 // 1. A queued call — posted by one thread into the receiver's event queue under a QMutex inside
@@ -17,6 +17,9 @@
 //    QThread::finished, made when it gets its first event) and an acquire on the QThread when an
 //    interposed QThread::wait() returns true, so a worker deleted after its thread is joined
 //    (joinWorkerThread) is seen to be deleted after everything that thread did.
+// 3. A function given to QThreadPool::start — handed to a pooled thread under the pool's QMutex and
+//    QWaitCondition. Here: a release before an interposed start() and an acquire in the pooled
+//    thread before the function runs (a wrapper made here, read only after that acquire).
 // Memory Qt itself allocates or frees for a queued call (the event, copies of its arguments) is
 // left out: TSan ignores what uninstrumented libraries do through its interceptors
 // (ignore_noninstrumented_modules=1, set below; TSAN_OPTIONS may add to it).
@@ -31,10 +34,12 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QThread>
+#include <QThreadPool>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <thread>
 
 namespace {
@@ -135,6 +140,18 @@ bool QMetaObject::invokeMethodImpl(QObject* object, QtPrivate::QSlotObjectBase* 
       "ConnectionTypeEPv");
   __tsan_release(&queuedCallHandoff);
   return real(object, slot, type, ret);
+}
+
+// QThreadPool::start(std::function) (the Train tab's time estimate and watch suggestions).
+void QThreadPool::start(std::function<void()> functionToRun, int priority) {
+  using Fn = void (*)(QThreadPool*, std::function<void()>, int);
+  static const Fn real = realQtFunction<Fn>("_ZN11QThreadPool5startESt8functionIFvvEEi");
+  std::function<void()> acquireFirst = [run = std::move(functionToRun)] {
+    __tsan_acquire(&queuedCallHandoff);
+    run();
+  };
+  __tsan_release(&queuedCallHandoff);
+  real(this, std::move(acquireFirst), priority);
 }
 
 // QThread::wait(), and wait(unsigned long) through it: true means the thread has finished.
