@@ -11,8 +11,6 @@
 #include <iterator>
 #include <string>
 
-#include <gtest/gtest.h>
-
 #include "../common/sanitizer_report.h"
 
 namespace cellscope::testing_util {
@@ -35,8 +33,7 @@ inline CliRun run_cli(const std::string& args, const std::string& stderr_file) {
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   std::ifstream in(stderr_file);
   r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  const std::string report = sanitizer_report(r.err);
-  if (!report.empty()) ADD_FAILURE() << "cellscope-cli " << args << "\n" << report;
+  expect_no_sanitizer_report(r.err, "cellscope-cli " + args);
   return r;
 }
 

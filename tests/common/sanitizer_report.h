@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <gtest/gtest.h>
+
 namespace cellscope::testing_util {
 
 inline std::string sanitizer_report(const std::string& output) {
@@ -17,6 +19,12 @@ inline std::string sanitizer_report(const std::string& output) {
     return output.substr(line == std::string::npos ? 0 : line + 1);
   }
   return {};
+}
+
+// Fails the calling test with the report, naming the child (`what`), when `output` holds one.
+inline void expect_no_sanitizer_report(const std::string& output, const std::string& what) {
+  const std::string report = sanitizer_report(output);
+  if (!report.empty()) ADD_FAILURE() << what << "\n" << report;
 }
 
 }  // namespace cellscope::testing_util

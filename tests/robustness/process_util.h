@@ -15,8 +15,6 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "../common/sanitizer_report.h"
 
 namespace cellscope::robustness {
@@ -99,8 +97,7 @@ inline ChildRun run_child(const std::vector<std::string>& argv, const std::strin
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   r.max_rss_kb = usage.ru_maxrss;
   r.err = read_file(stderr_path);
-  const std::string report = testing_util::sanitizer_report(r.err);
-  if (!report.empty()) ADD_FAILURE() << argv[0] << " (" << argv.size() << " arguments)\n" << report;
+  testing_util::expect_no_sanitizer_report(r.err, argv[0]);
   return r;
 }
 

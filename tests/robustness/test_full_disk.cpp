@@ -43,8 +43,7 @@ int run_limited(const std::vector<std::string>& argv, const std::string& log,
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
-  const std::string report = testing_util::sanitizer_report(read_file(log));
-  if (!report.empty()) ADD_FAILURE() << argv[1] << "\n" << report;
+  testing_util::expect_no_sanitizer_report(read_file(log), argv[0] + " " + argv[1]);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
